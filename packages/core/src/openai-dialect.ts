@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { CallBodyInput } from './call-body-input.js';
+
+/**
+ * Maps a planned call to the OpenAI-shaped `POST /images/generations` body (OpenAI, r9s, AI Stats and other
+ * gateways), field by field from `openai-images-only.yaml`.
+ */
+export function toOpenAIBody({ request, model, n, send }: CallBodyInput): Record<string, unknown> {
+  const body: Record<string, unknown> = { model, prompt: request.prompt, n };
+  if (send.has('size')) {
+    if (request.autoSize) body.size = 'auto';
+    else if (request.width !== undefined && request.height !== undefined) body.size = `${request.width}x${request.height}`;
+  }
+  if (send.has('responseFormat')) body.response_format = request.responseFormat === 'url' ? 'url' : 'b64_json';
+  if (send.has('outputFormat')) body.output_format = request.outputFormat;
+  if (send.has('outputCompression')) body.output_compression = request.outputCompression;
+  if (send.has('quality')) body.quality = request.quality;
+  if (send.has('style')) body.style = request.style;
+  if (send.has('background')) body.background = request.background;
+  if (send.has('moderation')) body.moderation = request.moderation;
+  if (send.has('user')) body.user = request.user;
+  return body;
+}
+
+/** Only the fields Pictor reads from an OpenAI-shaped `ImagesResponse`; anything else is tolerated. */
+export const openAIResponseSchema = z.looseObject({
+  created: z.number().optional(),
+  data: z.array(
+    z.looseObject({
+      b64_json: z.string().optional(),
+      url: z.string().optional(),
+      revised_prompt: z.string().optional(),
+    }),
+  ),
+  usage: z.record(z.string(), z.unknown()).optional(),
+});

@@ -1,0 +1,81 @@
+/** The two wire dialects of `POST /images/generations`. */
+export type Dialect = 'together' | 'openai';
+
+/** Known providers; `custom` is any base URL speaking either dialect, `sandbox` the offline provider. */
+export type ProviderName = 'together' | 'openai' | 'r9s' | 'ai-stats' | 'sandbox' | 'custom';
+
+export interface ProviderPreset {
+  name: ProviderName;
+  /** Human name for messages and UIs. */
+  label: string;
+  dialect: Dialect;
+  baseURL: string | undefined;
+  /** The model used when a request names none. */
+  defaultModel: string | undefined;
+  /** Whether the provider needs an API key (the sandbox accepts any). */
+  requiresKey: boolean;
+  /** Error-envelope family, for parsing error bodies. */
+  envelope: 'together' | 'openai' | 'r9s' | 'ai-stats';
+}
+
+/** Default port of `pictor-sandbox` and of `pictor sandbox`. */
+export const SANDBOX_DEFAULT_PORT = 8787;
+
+export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
+  together: {
+    name: 'together',
+    label: 'Together AI',
+    dialect: 'together',
+    baseURL: 'https://api.together.xyz/v1',
+    defaultModel: 'black-forest-labs/FLUX.1-schnell',
+    requiresKey: true,
+    envelope: 'together',
+  },
+  openai: {
+    name: 'openai',
+    label: 'OpenAI',
+    dialect: 'openai',
+    baseURL: 'https://api.openai.com/v1',
+    defaultModel: 'gpt-image-1',
+    requiresKey: true,
+    envelope: 'openai',
+  },
+  r9s: {
+    name: 'r9s',
+    label: 'r9s',
+    dialect: 'openai',
+    baseURL: 'https://api.r9s.ai/v1',
+    defaultModel: 'gpt-image-1',
+    requiresKey: true,
+    envelope: 'r9s',
+  },
+  'ai-stats': {
+    name: 'ai-stats',
+    label: 'AI Stats',
+    dialect: 'openai',
+    baseURL: 'https://api.ai-stats.phaseo.app/v1',
+    defaultModel: 'openai/gpt-image-1',
+    requiresKey: true,
+    envelope: 'ai-stats',
+  },
+  sandbox: {
+    name: 'sandbox',
+    label: 'Pictor sandbox',
+    dialect: 'together',
+    baseURL: `http://127.0.0.1:${SANDBOX_DEFAULT_PORT}/together/v1`,
+    defaultModel: 'black-forest-labs/FLUX.1-schnell',
+    requiresKey: false,
+    envelope: 'together',
+  },
+  custom: {
+    name: 'custom',
+    label: 'Custom',
+    dialect: 'openai',
+    baseURL: undefined,
+    defaultModel: undefined,
+    requiresKey: false,
+    envelope: 'openai',
+  },
+};
+
+export const PROVIDER_NAMES = Object.keys(PROVIDERS) as ProviderName[];
