@@ -106,6 +106,20 @@ describe('Base64StreamDecoder', () => {
     }
   });
 
+  it('rejects every byte outside the alphabet wherever it sits in a long span', () => {
+    const alphabet = new Set(Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'));
+    const valid = Buffer.from(Buffer.alloc(49_152, 0x5a).toString('base64'));
+    for (let byte = 0; byte < 256; byte++) {
+      if (alphabet.has(byte) || byte === 0x3d) continue;
+      for (const at of [0, 1, 2, 3, 31, 32, 33, 4095, 65_535]) {
+        const text = Buffer.from(valid);
+        text[at] = byte;
+        const decoder = new Base64StreamDecoder();
+        expect(() => decoder.push(text), `byte 0x${byte.toString(16)} at ${at}`).toThrow(`at offset ${at}`);
+      }
+    }
+  });
+
   it.each([
     ['"=" inside the data', 'Zg==Zm9v'],
     ['"=" at a quantum start', 'Zm9v=', ],
