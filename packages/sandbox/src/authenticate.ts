@@ -1,0 +1,19 @@
+import type { IncomingMessage } from 'node:http';
+import { header } from './http-helpers.js';
+import { invalidKey, missingKey, type ApiError } from './provider-envelopes.js';
+import type { ProviderName } from './providers.js';
+import type { SandboxContext } from './sandbox-context.js';
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const value = header(req, 'authorization');
+  const match = value ? /^Bearer\s+(\S.*)$/i.exec(value.trim()) : null;
+  return match?.[1]?.trim() || undefined;
+}
+
+/** Checks the bearer token; returns the key, or the 401 to send. */
+export function authenticate(context: SandboxContext, req: IncomingMessage, provider: ProviderName): string | ApiError {
+  const token = bearerToken(req);
+  if (!token) return missingKey(provider);
+  if (context.apiKey !== undefined && token !== context.apiKey) return invalidKey(provider, token);
+  return token;
+}

@@ -1,0 +1,204 @@
+import type { ImageFormat } from './render-image.js';
+import type { ProviderName } from './providers.js';
+
+/** How a model constrains the picture size. */
+export type SizeRule =
+  /** One of a fixed list of `WxH` sizes. */
+  | { kind: 'list'; sizes: string[] }
+  /** Any `WxH` with both sides multiples of `multipleOf`, within edge, pixel and aspect-ratio limits (gpt-image-2). */
+  | { kind: 'free'; multipleOf: number; maxLongEdge: number; maxShortEdge: number; maxRatio: number; minEdge: number }
+  /** Any width and height within `[min, max]` pixels (Together's `width`/`height`, AI Stats' FLUX). */
+  | { kind: 'dimensions'; min: number; max: number };
+
+/** An image model of one stand-in, with the limits the sandbox enforces. */
+export interface ImageModel {
+  id: string;
+  displayName: string;
+  ownedBy: string;
+  /** Unix seconds, as model lists report. */
+  created: number;
+  family: 'flux' | 'dall-e-2' | 'dall-e-3' | 'gpt-image' | 'gpt-4o-mini';
+  maxImagesPerCall: number;
+  sizeRule: SizeRule;
+  defaultSize: string;
+  /** Whether `response_format` may be sent (the GPT image models reject it, as OpenAI does). */
+  acceptsResponseFormat: boolean;
+  defaultResponseFormat: 'url' | 'b64_json';
+  outputFormats: ImageFormat[];
+  defaultOutputFormat: ImageFormat;
+  /** Accepted `quality` values; absent: the parameter is not checked (Together has none). */
+  qualities?: string[];
+  /** Accepts the GPT-image-only parameters (`output_format`, `background`, `output_compression`, `moderation`, `stream`). */
+  gptImageParams: boolean;
+  /** Returns `revised_prompt` (dall-e-3). */
+  revisesPrompt: boolean;
+  /** Returns token `usage` (the GPT image models). */
+  reportsUsage: boolean;
+  /** Maximum prompt length in characters. */
+  maxPromptLength: number;
+  /** Diffusion steps (Together). */
+  steps?: { min: number; max: number; default: number };
+  /** For AI Stats: the upstream provider that serves the model. */
+  upstream?: string;
+}
+
+const CREATED = 1_735_689_600; // 2025-01-01, a fixed date keeps responses deterministic
+
+const DALL_E_2: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
+  created: 1_698_785_189,
+  family: 'dall-e-2',
+  maxImagesPerCall: 10,
+  sizeRule: { kind: 'list', sizes: ['256x256', '512x512', '1024x1024'] },
+  defaultSize: '1024x1024',
+  acceptsResponseFormat: true,
+  defaultResponseFormat: 'url',
+  outputFormats: ['png'],
+  defaultOutputFormat: 'png',
+  qualities: ['standard', 'auto'],
+  gptImageParams: false,
+  revisesPrompt: false,
+  reportsUsage: false,
+  maxPromptLength: 1000,
+};
+
+const DALL_E_3: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
+  ...DALL_E_2,
+  created: 1_698_785_189,
+  family: 'dall-e-3',
+  maxImagesPerCall: 1,
+  sizeRule: { kind: 'list', sizes: ['1024x1024', '1792x1024', '1024x1792'] },
+  qualities: ['standard', 'hd', 'auto'],
+  revisesPrompt: true,
+  maxPromptLength: 4000,
+};
+
+const GPT_IMAGE: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
+  created: 1_745_366_400,
+  family: 'gpt-image',
+  maxImagesPerCall: 10,
+  sizeRule: { kind: 'list', sizes: ['1024x1024', '1536x1024', '1024x1536'] },
+  defaultSize: '1024x1024',
+  acceptsResponseFormat: false,
+  defaultResponseFormat: 'b64_json',
+  outputFormats: ['png', 'jpeg', 'webp'],
+  defaultOutputFormat: 'png',
+  qualities: ['low', 'medium', 'high', 'auto'],
+  gptImageParams: true,
+  revisesPrompt: false,
+  reportsUsage: true,
+  maxPromptLength: 32_000,
+};
+
+const GPT_IMAGE_2: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
+  ...GPT_IMAGE,
+  created: 1_776_729_600,
+  sizeRule: { kind: 'free', multipleOf: 16, maxLongEdge: 3840, maxShortEdge: 2160, maxRatio: 3, minEdge: 16 },
+};
+
+function openaiModels(prefix = ''): ImageModel[] {
+  const owned = prefix ? 'openai' : 'system';
+  const m = (id: string, base: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'>, displayName: string): ImageModel => ({
+    ...base,
+    id: `${prefix}${id}`,
+    displayName,
+    ownedBy: owned,
+    ...(prefix ? { upstream: 'openai' } : {}),
+  });
+  return [
+    m('dall-e-2', DALL_E_2, 'DALL·E 2'),
+    m('dall-e-3', DALL_E_3, 'DALL·E 3'),
+    m('gpt-image-1', GPT_IMAGE, 'GPT Image 1'),
+    m('gpt-image-1-mini', GPT_IMAGE, 'GPT Image 1 mini'),
+    m('gpt-image-1.5', { ...GPT_IMAGE, created: 1_765_843_200 }, 'GPT Image 1.5'),
+    m('gpt-image-2', GPT_IMAGE_2, 'GPT Image 2'),
+    m('gpt-image-2-2026-04-21', GPT_IMAGE_2, 'GPT Image 2 (2026-04-21)'),
+  ];
+}
+
+function flux(id: string, displayName: string, defaultSteps: number): ImageModel {
+  return {
+    id,
+    displayName,
+    ownedBy: 'black-forest-labs',
+    created: CREATED,
+    family: 'flux',
+    maxImagesPerCall: 4,
+    sizeRule: { kind: 'dimensions', min: 64, max: 4096 },
+    defaultSize: '1024x1024',
+    acceptsResponseFormat: true,
+    defaultResponseFormat: 'url',
+    outputFormats: ['jpeg', 'png'],
+    defaultOutputFormat: 'jpeg',
+    gptImageParams: false,
+    revisesPrompt: false,
+    reportsUsage: false,
+    maxPromptLength: 32_000,
+    steps: { min: 1, max: 50, default: defaultSteps },
+  };
+}
+
+const CATALOGUES: Record<ProviderName, ImageModel[]> = {
+  together: [
+    flux('black-forest-labs/FLUX.1-schnell', 'FLUX.1 [schnell]', 4),
+    flux('black-forest-labs/FLUX.1-schnell-Free', 'FLUX.1 [schnell] Free', 4),
+    flux('black-forest-labs/FLUX.1.1-pro', 'FLUX1.1 [pro]', 28),
+    flux('black-forest-labs/FLUX.1-pro', 'FLUX.1 [pro]', 28),
+    flux('black-forest-labs/FLUX.1-dev', 'FLUX.1 [dev]', 28),
+    flux('black-forest-labs/FLUX.1-kontext-pro', 'FLUX.1 Kontext [pro]', 28),
+    flux('black-forest-labs/FLUX.1-kontext-max', 'FLUX.1 Kontext [max]', 28),
+  ],
+  openai: openaiModels(),
+  r9s: [
+    ...openaiModels(),
+    {
+      ...DALL_E_3,
+      id: 'gpt-4o-mini',
+      displayName: 'GPT-4o mini (image)',
+      ownedBy: 'openai',
+      family: 'gpt-4o-mini',
+      maxImagesPerCall: 10,
+      sizeRule: {
+        kind: 'list',
+        sizes: ['256x256', '512x512', '1024x1024', '1536x1024', '1024x1536', '1792x1024', '1024x1792'],
+      },
+      qualities: ['standard', 'hd', 'low', 'medium', 'high', 'auto'],
+    },
+  ],
+  'ai-stats': [
+    ...openaiModels('openai/').filter((m) => !m.id.endsWith('-2026-04-21')),
+    {
+      ...flux('black-forest-labs/flux-1-schnell', 'FLUX.1 [schnell]', 4),
+      sizeRule: { kind: 'dimensions', min: 64, max: 2048 },
+      upstream: 'together',
+    },
+  ],
+};
+
+/** The image models of one stand-in. */
+export function modelCatalogue(provider: ProviderName): readonly ImageModel[] {
+  return CATALOGUES[provider];
+}
+
+export function findModel(provider: ProviderName, id: string): ImageModel | undefined {
+  return CATALOGUES[provider].find((m) => m.id === id);
+}
+
+/** The limits a model list reports under its `pictor` field. */
+export function modelLimits(model: ImageModel): Record<string, unknown> {
+  const rule = model.sizeRule;
+  return {
+    maxImagesPerCall: model.maxImagesPerCall,
+    sizes: rule.kind === 'list' ? [...rule.sizes, ...(model.gptImageParams ? ['auto'] : [])] : null,
+    sizeRule: rule,
+    defaultSize: model.defaultSize,
+    acceptsResponseFormat: model.acceptsResponseFormat,
+    defaultResponseFormat: model.defaultResponseFormat,
+    outputFormats: model.outputFormats,
+    defaultOutputFormat: model.defaultOutputFormat,
+    ...(model.qualities ? { qualities: model.qualities } : {}),
+    ...(model.steps ? { steps: model.steps } : {}),
+    maxPromptLength: model.maxPromptLength,
+    revisedPrompt: model.revisesPrompt,
+    usage: model.reportsUsage,
+  };
+}

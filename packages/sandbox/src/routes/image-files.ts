@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { renderCached } from '../cached-render.js';
+import { sendText } from '../fault-responses.js';
+import { padImage } from '../oversized-image.js';
+import { MIME_TYPES } from '../render-image.js';
+import type { SandboxContext } from '../sandbox-context.js';
+import { blobErrorXml } from '../url-store.js';
+
+/** `GET /files/<id>.<ext>?se=…&sig=…`: an image behind a signed, expiring URL. */
+export async function handleImageFile(
+  context: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+): Promise<void> {
+  const found = context.urls.resolve(url.pathname, url.searchParams);
+  if (!found.ok) {
+    return sendText(res, found.status, blobErrorXml(found.code, found.detail, requestId), {
+      'content-type': 'application/xml',
+      'x-ms-error-code': found.code,
+    });
+  }
+  const { spec, oversizedBytes } = found.image;
+  let bytes = await renderCached(context, spec);
+  if (oversizedBytes !== undefined) bytes = padImage(bytes, spec.format, oversizedBytes);
+  context.stats.urlDownloads += 1;
+  res.writeHead(200, {
+    'content-type': MIME_TYPES[spec.format],
+    'content-length': bytes.length,
+    'cache-control': 'private, max-age=3600',
+  });
+  if (req.method === 'HEAD') res.end();
+  else res.end(bytes);
+}

@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import type { ProviderName } from './providers.js';
+
+/** The official spec file each stand-in reads its rules from (in the package's `specs/` folder). */
+export const SPEC_FILES: Record<ProviderName, string> = {
+  together: 'together-images-only.yaml',
+  // The same OpenAI document with `nullable: true` written as OpenAPI 3.1 null types (see specs/README.md);
+  // the original mixes `nullable` with type-less `anyOf`, which no JSON Schema validator can compile.
+  openai: 'openai-images-only.prism.yaml',
+  r9s: 'r9s-images-only.yaml',
+  'ai-stats': 'aistats-images-only.yaml',
+};
+
+/** Schema of each dialect's error body in its spec (AI Stats' spec documents none). */
+const ERROR_SCHEMAS: Partial<Record<ProviderName, string>> = {
+  together: '/components/schemas/ErrorData',
+  openai: '/components/schemas/ErrorResponse',
+  r9s: '/components/schemas/R9SError',
+};
+
+const OPERATION = '/paths/~1images~1generations/post';
+const REQUEST_POINTER = `${OPERATION}/requestBody/content/application~1json/schema`;
+const RESPONSE_POINTER = `${OPERATION}/responses/200/content/application~1json/schema`;
+
+/** The folder of spec files shipped with the package, found relative to this (built) file. */
+export function defaultSpecDir(): string {
+  return fileURLToPath(new URL('../specs/', import.meta.url));
+}
+
+/** The first problem the spec finds in a request body, in terms the dialects' error messages need. */
+export interface RequestIssue {
+  keyword: 'required' | 'type' | 'enum' | 'minimum' | 'maximum' | 'other';
+  /** The parameter at fault (`n`, `image_loras[0].scale`), or null for the body itself. */
+  param: string | null;
+  /** The validator's own wording, e.g. `must be integer`. */
+  detail: string;
+  /** For `type`: the JSON types allowed. */
+  expectedTypes?: string[];
+  /** For `enum`: the allowed values (without null). */
+  allowed?: unknown[];
+  /** For `minimum`/`maximum`: the bound. */
+  limit?: number;
+  /** The value sent, when there is one. */
+  value?: unknown;
+}
+
+const PRIORITY: Record<RequestIssue['keyword'], number> = {
+  required: 0,
+  type: 1,
+  enum: 2,
+  minimum: 3,
+  maximum: 3,
+  other: 4,
+};
+
+function paramName(instancePath: string, missing?: string): string | null {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (missing !== undefined) parts.push(missing);
+  if (parts.length === 0) return null;
+  return parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+function valueAt(body: unknown, instancePath: string): unknown {
+  let current: unknown = body;
+  for (const part of instancePath.split('/').filter(Boolean)) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return current;
+}
+
+function toIssue(error: ErrorObject, body: unknown): RequestIssue {
+  const value = valueAt(body, error.instancePath);
+  const detail = error.message ?? error.keyword;
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return { keyword: 'required', param: paramName(error.instancePath, missing), detail };
+    }
+    case 'type': {
+      const type = (error.params as { type: string | string[] }).type;
+      const expectedTypes = (Array.isArray(type) ? type : String(type).split(',')).filter((t) => t !== 'null');
+      return { keyword: 'type', param: paramName(error.instancePath), detail, expectedTypes, value };
+    }
+    case 'enum':
+    case 'const': {
+      const params = error.params as { allowedValues?: unknown[]; allowedValue?: unknown };
+      const allowed = (params.allowedValues ?? [params.allowedValue]).filter((v) => v !== null);
+      return { keyword: 'enum', param: paramName(error.instancePath), detail, allowed, value };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const limit = (error.params as { limit: number }).limit;
+      const keyword = error.keyword.toLowerCase().includes('min') ? 'minimum' : 'maximum';
+      return { keyword, param: paramName(error.instancePath), detail, limit, value };
+    }
+    default:
+      return { keyword: 'other', param: paramName(error.instancePath), detail, value };
+  }
+}
+
+/** Picks the most telling error: a missing field before a wrong type before a wrong value. */
+function firstIssue(errors: ErrorObject[], body: unknown): RequestIssue {
+  const issues = errors
+    .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'allOf')
+    .map((e) => toIssue(e, body));
+  if (issues.length === 0) return toIssue(errors[0]!, body);
+  // Of a type error per anyOf branch, keep one per parameter; prefer enum errors on the same parameter
+  // (a string outside an enum fails the enum branch, not the type).
+  issues.sort((a, b) => PRIORITY[a.keyword] - PRIORITY[b.keyword]);
+  const first = issues[0]!;
+  if (first.keyword === 'type') {
+    const enumOnSame = issues.find((i) => i.keyword === 'enum' && i.param === first.param);
+    if (enumOnSame?.allowed?.some((a) => jsonType(a) === jsonType(first.value))) return enumOnSame;
+    const union = new Set(issues.filter((i) => i.keyword === 'type' && i.param === first.param).flatMap((i) => i.expectedTypes ?? []));
+    return { ...first, expectedTypes: [...union] };
+  }
+  return first;
+}
+
+/** The JSON type name of a value, as JSON Schema names it. */
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+interface CompiledSpec {
+  document: Record<string, unknown>;
+  request: ValidateFunction;
+  response: ValidateFunction;
+  error?: ValidateFunction;
+}
+
+function compileSpec(dir: string, provider: ProviderName): CompiledSpec {
+  const file = join(dir, SPEC_FILES[provider]);
+  const document = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const options: Options = { strict: false, allErrors: true, validateFormats: false, validateSchema: false };
+  const openapi = String(document.openapi ?? '3.0');
+  const ajv = openapi.startsWith('3.1') ? new Ajv2020(options) : new Ajv(options);
+  const id = `pictor-spec://${provider}`;
+  ajv.addSchema(document, id);
+  const compile = (pointer: string): ValidateFunction => ajv.compile({ $ref: `${id}#${pointer}` });
+  const errorPointer = ERROR_SCHEMAS[provider];
+  return {
+    document,
+    request: compile(REQUEST_POINTER),
+    response: compile(RESPONSE_POINTER),
+    ...(errorPointer ? { error: compile(errorPointer) } : {}),
+  };
+}
+
+/**
+ * Validation rules read at run time from the official OpenAPI documents: required fields, types, enums and
+ * ranges of each dialect's `POST /images/generations` request, and the shapes of its responses.
+ */
+export class SpecValidator {
+  readonly #specs: Record<ProviderName, CompiledSpec>;
+
+  constructor(readonly specDir: string = defaultSpecDir()) {
+    this.#specs = {
+      together: compileSpec(specDir, 'together'),
+      openai: compileSpec(specDir, 'openai'),
+      r9s: compileSpec(specDir, 'r9s'),
+      'ai-stats': compileSpec(specDir, 'ai-stats'),
+    };
+  }
+
+  /** The first problem with a request body, or undefined when the spec accepts it. */
+  validateRequest(provider: ProviderName, body: unknown): RequestIssue | undefined {
+    const validate = this.#specs[provider].request;
+    if (validate(body)) return undefined;
+    return firstIssue(validate.errors ?? [], body);
+  }
+
+  /** Violations of the 200 response schema (empty when the body conforms). */
+  validateResponse(provider: ProviderName, body: unknown): string[] {
+    return describe(this.#specs[provider].response, body);
+  }
+
+  /** Violations of the dialect's error schema (empty when it conforms, or when the spec has none). */
+  validateError(provider: ProviderName, body: unknown): string[] {
+    const validate = this.#specs[provider].error;
+    return validate ? describe(validate, body) : [];
+  }
+
+  /** The request schema's properties, as written in the spec. */
+  requestProperties(provider: ProviderName): Record<string, Record<string, unknown>> {
+    const spec = this.#specs[provider].document;
+    let schema = resolvePointer(spec, REQUEST_POINTER) as Record<string, unknown> | undefined;
+    if (schema && typeof schema.$ref === 'string') schema = resolvePointer(spec, schema.$ref.slice(1)) as Record<string, unknown>;
+    return (schema?.properties as Record<string, Record<string, unknown>> | undefined) ?? {};
+  }
+}
+
+function describe(validate: ValidateFunction, body: unknown): string[] {
+  if (validate(body)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword}`);
+}
+
+function resolvePointer(document: unknown, pointer: string): unknown {
+  let current = document;
+  for (const raw of pointer.split('/').filter(Boolean)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FaultScheduler, parseFaultPlan, type FaultPlan } from './fault-plan.js';
+import { sendError, sendJson } from './http-helpers.js';
+import { DEFAULT_OVERSIZED_BYTES } from './oversized-image.js';
+import { routeNotFound, serverError } from './provider-envelopes.js';
+import { isProviderName, PROVIDER_NAMES, providerUrls, type ProviderName } from './providers.js';
+import { RenderCache } from './render-cache.js';
+import { handleControl } from './routes/control.js';
+import { handleImageFile } from './routes/image-files.js';
+import { handleImagesGenerations, type RequestNote } from './routes/images-generations.js';
+import { handleModels } from './routes/models.js';
+import type { SandboxContext } from './sandbox-context.js';
+import { createStats, type SandboxStats } from './sandbox-stats.js';
+import { SpecValidator } from './spec-validator.js';
+import { RateLimiter, type RateLimitOptions } from './token-bucket.js';
+import { FILES_PATH, UrlStore } from './url-store.js';
+
+/** Options of `startSandbox`. Every one is optional. */
+export interface SandboxOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** Delay per generated image, in ms (default 0). `x-sandbox-latency-ms` overrides it per request. */
+  latencyMs?: number;
+  /** When set, the bearer token must equal it; otherwise any non-empty bearer token is accepted. */
+  apiKey?: string;
+  /** A scripted fault plan: ordered steps and/or a seeded random mix. */
+  faults?: FaultPlan;
+  /** Lifetime of image URLs in ms (default 60 minutes, as OpenAI documents). */
+  urlTtlMs?: number;
+  /** A token bucket per API key; requests over it get 429 with `Retry-After`. */
+  rateLimit?: RateLimitOptions;
+  /** Size of the `oversized` fault's image in bytes (default 64 MiB). */
+  oversizedBytes?: number;
+  /** Bound of the render cache in bytes (default 256 MiB). */
+  cacheMaxBytes?: number;
+  /** Origin written into image URLs (default `http://<host>:<port>`), for clients reaching the sandbox by another name. */
+  publicUrl?: string;
+  /** Receives one line per request (the CLI prints them). */
+  log?: (line: string) => void;
+  /** Folder of the official spec files (default: the package's `specs/`). */
+  specDir?: string;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** Origin, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  port: number;
+  /** Base URL of each stand-in, e.g. `urls.together` = `http://127.0.0.1:8787/together/v1`. */
+  urls: Record<ProviderName, string>;
+  /** Live counters: requests, renders, cache hits, injected faults with their request ids. */
+  stats: SandboxStats;
+  /** Replaces the fault plan (undefined clears it). */
+  setFaults(plan: FaultPlan | undefined): void;
+  /** Stops listening, drops open connections and lets held requests go. */
+  close(): Promise<void>;
+}
+
+const ROUTE = /^\/([a-z0-9-]+)\/v1(\/.*)?$/;
+
+function newRequestId(): string {
+  return `req_${randomBytes(12).toString('hex')}`;
+}
+
+/** Starts the sandbox server. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const closing = new AbortController();
+  const stats = createStats();
+  const context: SandboxContext = {
+    latencyMs: options.latencyMs ?? 0,
+    apiKey: options.apiKey,
+    oversizedBytes: options.oversizedBytes ?? DEFAULT_OVERSIZED_BYTES,
+    maxBodyBytes: 4 * 1024 * 1024,
+    validator: new SpecValidator(options.specDir),
+    cache: new RenderCache(options.cacheMaxBytes ?? 256 * 1024 * 1024),
+    urls: new UrlStore(options.urlTtlMs ?? 60 * 60 * 1000),
+    faults: new FaultScheduler(options.faults === undefined ? undefined : parseFaultPlan(options.faults)),
+    limiter: options.rateLimit ? new RateLimiter(options.rateLimit) : undefined,
+    stats,
+    publicOrigin: '',
+    closing: closing.signal,
+  };
+  const setFaults = (plan: FaultPlan | undefined): void => {
+    context.faults = new FaultScheduler(plan === undefined ? undefined : parseFaultPlan(plan));
+  };
+  const log = options.log;
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, note: RequestNote): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path.startsWith(FILES_PATH) && (method === 'GET' || method === 'HEAD')) {
+      return handleImageFile(context, req, res, url, requestId);
+    }
+    if (path.startsWith('/_sandbox/')) return handleControl({ stats, setFaults }, req, res, path);
+    if (path === '/' || path === '/health') {
+      return sendJson(res, 200, { name: 'pictor-sandbox', ok: true, providers: providerUrls(context.publicOrigin) });
+    }
+    const match = ROUTE.exec(path);
+    const provider = match?.[1];
+    if (!match || !provider || !isProviderName(provider)) {
+      return sendJson(res, 404, {
+        error: { message: `Unknown path ${path}. Stand-ins: ${PROVIDER_NAMES.map((p) => `/${p}/v1`).join(', ')}.`, type: 'invalid_request_error' },
+      });
+    }
+    const rest = match[2] ?? '/';
+    if (rest === '/images/generations' && method === 'POST') {
+      return handleImagesGenerations(context, req, res, provider, requestId, note);
+    }
+    if (rest === '/models' && method === 'GET') return handleModels(context, req, res, provider, requestId, undefined);
+    if (rest.startsWith('/models/') && method === 'GET') {
+      return handleModels(context, req, res, provider, requestId, decodeURIComponent(rest.slice('/models/'.length)));
+    }
+    return sendError(res, provider, routeNotFound(method, path), requestId);
+  }
+
+  const sockets = new Set<Socket>();
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    const requestId = newRequestId();
+    const started = performance.now();
+    const note: RequestNote = {};
+    stats.requests += 1;
+    res.setHeader('x-request-id', requestId);
+    if (log) {
+      res.on('close', () => {
+        const ms = (performance.now() - started).toFixed(0);
+        const outcome = res.writableFinished ? String(res.statusCode) : `${res.headersSent ? res.statusCode : '---'} (aborted)`;
+        log(`${new Date().toISOString()} ${requestId} ${req.method} ${req.url} ${outcome} ${ms}ms${note.fault ? ` fault=${note.fault}` : ''}`);
+      });
+    }
+    dispatch(req, res, requestId, note).catch((error: unknown) => {
+      log?.(`${new Date().toISOString()} ${requestId} internal error: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) {
+        const provider = ROUTE.exec(req.url ?? '')?.[1];
+        if (provider && isProviderName(provider)) sendError(res, provider, serverError(), requestId);
+        else sendJson(res, 500, { error: { message: 'Internal sandbox error', type: 'server_error' } });
+      } else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const origin = `http://${reachableHost}:${address.port}`;
+  context.publicOrigin = (options.publicUrl ?? origin).replace(/\/+$/, '');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: origin,
+    port: address.port,
+    urls: providerUrls(origin),
+    stats,
+    setFaults,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RenderSpec } from './render-image.js';
+
+/** What a signed URL points at. */
+export interface StoredImage {
+  spec: RenderSpec;
+  /** Serve the image padded to this many bytes (the `oversized` fault in url mode). */
+  oversizedBytes?: number;
+}
+
+export interface IssuedUrl {
+  /** Path and query, to append to the sandbox origin. */
+  path: string;
+  expiresAt: number;
+}
+
+export type ResolveResult =
+  | { ok: true; image: StoredImage }
+  | { ok: false; status: 403 | 404; code: 'AuthenticationFailed' | 'BlobNotFound'; detail: string };
+
+/** Path prefix of the image files the sandbox serves. */
+export const FILES_PATH = '/files/';
+
+/**
+ * Signed, expiring image URLs, shaped like a blob store's SAS URLs (`?se=<expiry>&sig=<hmac>`): past its
+ * expiry, or with a wrong signature, a URL is refused with 403 like such a store refuses it.
+ */
+export class UrlStore {
+  readonly #secret = randomBytes(32);
+  readonly #images = new Map<string, { image: StoredImage; expiresAt: number }>();
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Issues a URL path for an image; `expired` issues one whose expiry has already passed. */
+  issue(image: StoredImage, options: { expired?: boolean } = {}): IssuedUrl {
+    this.#prune();
+    const id = randomBytes(12).toString('base64url');
+    const now = this.now();
+    const expiresAt = options.expired ? now - 1000 : now + this.ttlMs;
+    this.#images.set(id, { image, expiresAt });
+    const se = new Date(expiresAt).toISOString();
+    const sig = this.#sign(id, se);
+    const path = `${FILES_PATH}${id}.${image.spec.format === 'jpeg' ? 'jpeg' : image.spec.format}`;
+    return { path: `${path}?se=${encodeURIComponent(se)}&sp=r&sig=${sig}`, expiresAt };
+  }
+
+  /** Checks a requested file path and its query. */
+  resolve(pathname: string, query: URLSearchParams): ResolveResult {
+    const name = pathname.slice(FILES_PATH.length);
+    const id = name.replace(/\.[a-z]+$/, '');
+    const se = query.get('se') ?? '';
+    const sig = query.get('sig') ?? '';
+    const expected = this.#sign(id, se);
+    const given = Buffer.from(sig);
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+      return {
+        ok: false,
+        status: 403,
+        code: 'AuthenticationFailed',
+        detail: 'Signature did not match. String to sign used was r',
+      };
+    }
+    const expiry = Date.parse(se);
+    const now = this.now();
+    if (!Number.isFinite(expiry) || expiry <= now) {
+      return {
+        ok: false,
+        status: 403,
+        code: 'AuthenticationFailed',
+        detail: `Signed expiry time [${new Date(expiry).toUTCString()}] has to be after current time [${new Date(now).toUTCString()}]`,
+      };
+    }
+    const entry = this.#images.get(id);
+    if (!entry) return { ok: false, status: 404, code: 'BlobNotFound', detail: 'The specified blob does not exist.' };
+    return { ok: true, image: entry.image };
+  }
+
+  #sign(id: string, se: string): string {
+    return createHmac('sha256', this.#secret).update(`${id}\n${se}`).digest('base64url');
+  }
+
+  /** Forgets URLs that expired more than a TTL ago (expired ones are kept a while to answer 403, not 404). */
+  #prune(): void {
+    if (this.#images.size < 1024) return;
+    const cutoff = this.now() - Math.max(this.ttlMs, 60_000);
+    for (const [id, entry] of this.#images) if (entry.expiresAt < cutoff) this.#images.delete(id);
+  }
+}
+
+/** The XML body a blob store answers a refused URL with. */
+export function blobErrorXml(code: string, detail: string, requestId: string): string {
+  const message =
+    code === 'BlobNotFound'
+      ? 'The specified blob does not exist.'
+      : 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.';
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    `<Error><Code>${code}</Code><Message>${message}\nRequestId:${requestId}\nTime:${new Date().toISOString()}</Message>` +
+    (code === 'BlobNotFound' ? '' : `<AuthenticationErrorDetail>${detail}</AuthenticationErrorDetail>`) +
+    '</Error>'
+  );
+}
