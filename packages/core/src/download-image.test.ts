@@ -84,7 +84,10 @@ describe('downloadImage', () => {
   });
 
   it('follows a chain of redirects within the cap, across hosts and relative locations', async () => {
-    const cdn = await serve((path, res) => (path === '/final.png' ? sendPng(res) : res.writeHead(404).end()));
+    const cdn = await serve((path, res) => {
+      if (path === '/final.png') sendPng(res);
+      else res.writeHead(404).end();
+    });
     const origin = await serve((path, res) => {
       const next: Record<string, [number, string]> = {
         '/a': [301, '/b'],
