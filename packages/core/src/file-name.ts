@@ -38,5 +38,6 @@ export function formatFileName(pattern: string, vars: FileNameVars): string {
     hash: vars.sha256.slice(0, 8),
   };
   const name = withIndex.replace(/\{(\w+)\}/g, (whole, token: string) => values[token] ?? whole);
-  return name.replace(/[/\\:*?"<>|\x00-\x1f]+/g, '-').replace(/^\.+/, '') || `image-${vars.index}`;
+  const safe = [...name].map((ch) => (ch.charCodeAt(0) < 0x20 || '/\\:*?"<>|'.includes(ch) ? '-' : ch)).join('');
+  return safe.replace(/-{2,}/g, '-').replace(/^[.-]+/, '') || `image-${vars.index}`;
 }

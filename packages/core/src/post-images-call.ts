@@ -68,10 +68,11 @@ export async function postImagesCall(
       let parsed: Awaited<ReturnType<typeof parseImagesBody>>;
       try {
         parsed = await parseImagesBody(res.body, { maxBytes: ctx.maxResponseBytes, requestId, status: res.status });
+        // Read whatever trails the document so the connection goes back to the pool.
+        await res.body.dump({ limit: 64 * 1024 });
       } catch (error) {
-        throw toTransportError(error, { url: res.url, timeoutMs: ctx.timeoutMs, signal: options.signal, redact: ctx.redact });
-      } finally {
         if (!res.body.destroyed) res.body.destroy();
+        throw toTransportError(error, { url: res.url, timeoutMs: ctx.timeoutMs, signal: options.signal, redact: ctx.redact });
       }
       const checked = schemaFor(dialect).safeParse(parsed.json);
       if (!checked.success) {

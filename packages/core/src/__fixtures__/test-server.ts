@@ -23,7 +23,7 @@ export interface TestServer {
 
 /** A real loopback HTTP server for tests; the handler sees every request with its body read. */
 export async function startTestServer(
-  handler: (req: RecordedRequest, res: ServerResponse, count: number) => void | Promise<void>,
+  handler: (req: RecordedRequest, res: ServerResponse, count: number) => unknown,
 ): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
