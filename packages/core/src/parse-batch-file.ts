@@ -20,6 +20,16 @@ export function batchFormatOf(fileName: string): BatchFormat {
   return 'text';
 }
 
+/** The three ways to give a size; an item that gives one replaces whichever the defaults gave. */
+const SIZE_FIELDS = ['size', 'width', 'height', 'aspectRatio'];
+
+/** `over` on top of `base`, where a size in `over` (in any form) replaces the size in `base`. */
+function mergeFields(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  if (!SIZE_FIELDS.some((field) => over[field] !== undefined)) return { ...base, ...over };
+  const rest = Object.fromEntries(Object.entries(base).filter(([field]) => !SIZE_FIELDS.includes(field)));
+  return { ...rest, ...over };
+}
+
 function toJob(raw: unknown, line: number, defaults: Partial<ImageRequest>, issues: FieldIssue[], where: string): BatchJob | undefined {
   const item = typeof raw === 'string' ? { prompt: raw } : raw;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -27,7 +37,7 @@ function toJob(raw: unknown, line: number, defaults: Partial<ImageRequest>, issu
     return undefined;
   }
   const { fileName, ...fields } = item as Record<string, unknown>;
-  const request = { ...defaults, ...fields };
+  const request = mergeFields(defaults, fields);
   const parsed = imageRequestSchema.safeParse(request);
   if (!parsed.success) {
     for (const issue of toFieldIssues(parsed.error.issues)) issues.push({ field: `${where}.${issue.field}`, message: issue.message });
@@ -63,7 +73,7 @@ export function parseBatchFile(text: string, format: BatchFormat, defaults: Part
     let fileDefaults = defaults;
     if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
       const { defaults: d, prompts } = doc as { defaults?: Record<string, unknown>; prompts?: unknown };
-      fileDefaults = { ...defaults, ...d };
+      fileDefaults = mergeFields(defaults, d ?? {}) as Partial<ImageRequest>;
       list = prompts;
     }
     if (!Array.isArray(list)) {
