@@ -1,0 +1,138 @@
+import { batchFormatOf, parseBatchFile, runBatch, type BatchEvent, type BatchReport } from '@pictor/core';
+import { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createBatchProgress } from '../batch-progress.js';
+import { addClientOptions, addOutputOptions, addRequestOptions, requestFromFlags, type RequestFlags } from '../command-options.js';
+import type { CommandContext } from '../command-context.js';
+import { displayPath } from '../display-path.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { formatWarning } from '../format-warning.js';
+import { writeGallery } from '../gallery/write-gallery.js';
+import { interruptSignal } from '../interrupt-signal.js';
+import { openClient, type ClientFlags } from '../open-client.js';
+import { integer } from '../parse-number.js';
+import { readKeyFromStdin } from '../read-stdin.js';
+import { UsageError } from '../usage-error.js';
+import type { OutputFlags } from './generate-command.js';
+
+type BatchFlags = RequestFlags & ClientFlags & OutputFlags & { apiKeyStdin?: boolean; concurrency: number; resume: boolean };
+
+const EXAMPLES = `
+Examples:
+  $ pictor batch prompts.jsonl
+  $ pictor batch prompts.yaml --out ./shots --concurrency 4 --gallery
+  $ pictor batch prompts.txt --aspect 16:9 -n 2          # flags are defaults; each line may override them
+
+Prompts files (blank lines and lines starting with # are skipped):
+  prompts.jsonl   one JSON value a line: "a prompt" or {"prompt": "…", "n": 2, "seed": 7, "size": "1344x768", "fileName": "…"}
+  prompts.yaml    a list of the same, or {defaults: {…}, prompts: [...]}
+  prompts.txt     one prompt a line
+
+Resumable: a prompt whose images the folder's manifest.json already holds (files present) is skipped, so
+rerunning after a failure or Ctrl-C makes only what is missing (--no-resume regenerates everything).
+Ctrl-C stops starting prompts, cancels those in flight and keeps every finished image; press it twice to quit at once.`;
+
+interface PromptOutcome {
+  line: number;
+  prompt: string;
+  status: 'generated' | 'skipped' | 'failed' | 'not-started';
+  files: string[];
+  error?: Record<string, unknown>;
+}
+
+function outcomes(report: BatchReport, prompts: Array<{ line: number; prompt: string }>, events: BatchEvent[]): PromptOutcome[] {
+  const list: PromptOutcome[] = prompts.map((p) => ({ ...p, status: 'not-started', files: [] }));
+  for (const event of events) {
+    const item = list[event.position]!;
+    if (event.type === 'skipped') Object.assign(item, { status: 'skipped', files: event.entry.images.map((i) => join(dirname(report.manifestPath), i.file)) });
+    if (event.type === 'saved') Object.assign(item, { files: event.saved.images.map((i) => i.path), status: item.status === 'failed' ? 'failed' : 'generated' });
+    if (event.type === 'failed') Object.assign(item, { status: 'failed', error: event.error.toJSON() });
+  }
+  return list;
+}
+
+function exitCode(report: BatchReport): number {
+  if (report.aborted) return EXIT.interrupted;
+  if (report.failed === 0) return EXIT.ok;
+  if (report.generated + report.skipped > 0) return EXIT.partial;
+  return exitCodeFor(report.failures[0]?.error);
+}
+
+async function readPrompts(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Promise<number> {
+  const { term } = ctx;
+  ctx.errorContext.json = flags.json;
+  const jobs = parseBatchFile(await readPrompts(file), batchFormatOf(file), requestFromFlags(flags));
+  const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
+  const session = await openClient({ ...flags, ...(stdinKey ? { stdinKey } : {}) }, term);
+  Object.assign(ctx.errorContext, { label: session.label, keySource: session.keySource });
+  const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
+  const progress = createBatchProgress(jobs.length, term);
+  const events: BatchEvent[] = [];
+  let report: BatchReport;
+  try {
+    report = await runBatch({
+      client: session.client,
+      jobs,
+      outDir: flags.out,
+      concurrency: flags.concurrency,
+      skipExisting: flags.resume,
+      ...(flags.fileName ? { fileName: flags.fileName } : {}),
+      signal: interrupt.signal,
+      onEvent: (event) => {
+        events.push(event);
+        progress.onEvent(event);
+        if (event.type === 'saved') for (const warning of event.result.warnings) term.warn(`line ${event.job.line}: ${formatWarning(warning)}`);
+      },
+    });
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+    await session.close();
+  }
+  const gallery = flags.gallery ? await writeGallery(flags.out) : undefined;
+  const prompts = jobs.map((j) => ({ line: j.line, prompt: String(j.request.prompt) }));
+
+  if (flags.json) {
+    const { failures, ...counts } = report;
+    term.json({
+      ...counts,
+      galleryPath: gallery?.path ?? null,
+      failures: failures.map((f) => ({ line: f.line, prompt: f.prompt, error: f.error.toJSON() })),
+      prompts: outcomes(report, prompts, events),
+    });
+  } else {
+    for (const path of report.files) term.out(displayPath(path));
+    const parts = [`${report.generated} generated`, `${report.skipped} already done`, `${report.failed} failed`];
+    if (report.notStarted) parts.push(`${report.notStarted} not started`);
+    term.info(
+      `${report.aborted ? 'Interrupted' : 'Done'}: ${report.total} prompt${report.total === 1 ? '' : 's'}, ${parts.join(', ')}; ` +
+        `manifest ${displayPath(report.manifestPath)}${gallery ? `; gallery ${displayPath(gallery.path)}` : ''}` +
+        (report.aborted || report.failed ? '. Run the same command again to finish the rest.' : ''),
+    );
+  }
+  return exitCode(report);
+}
+
+export function batchCommand(ctx: CommandContext): Command {
+  const command = new Command('batch')
+    .description('generate many prompts from a .jsonl, .yaml or .txt file, resumably, with a progress bar')
+    .argument('<file>', 'prompts file (.jsonl, .yaml/.yml, or one prompt a line)')
+    .option('-c, --concurrency <n>', 'prompts generated at once', integer(1, 64), 2)
+    .option('--no-resume', 'regenerate prompts the manifest already holds');
+  addRequestOptions(command);
+  addClientOptions(command);
+  addOutputOptions(command);
+  return command.addHelpText('after', EXAMPLES).action(async (file: string, flags: BatchFlags) => {
+    ctx.exitCode = await batch(file, flags, ctx);
+  });
+}

@@ -1,0 +1,96 @@
+import { PROVIDER_NAMES, PROVIDERS, type Dialect, type ProviderName } from '@pictor/core';
+import { UsageError } from './usage-error.js';
+
+/** The environment variable holding each provider's key. `PICTOR_API_KEY` serves any provider. */
+export const KEY_ENV: Partial<Record<ProviderName, string>> = {
+  together: 'TOGETHER_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  r9s: 'R9S_API_KEY',
+  'ai-stats': 'AI_STATS_API_KEY',
+};
+
+/** Where a key is looked for when no provider is named, first match wins. */
+const DISCOVERY: Array<[string, ProviderName]> = [
+  ['PICTOR_API_KEY', 'together'],
+  ['TOGETHER_API_KEY', 'together'],
+  ['OPENAI_API_KEY', 'openai'],
+  ['R9S_API_KEY', 'r9s'],
+  ['AI_STATS_API_KEY', 'ai-stats'],
+];
+
+export interface ProviderFlags {
+  provider?: string;
+  baseUrl?: string;
+  dialect?: Dialect;
+  /** A key read from stdin (`--api-key-stdin`). */
+  stdinKey?: string;
+}
+
+/** Where requests go: the sandbox started in this process, or a provider at a URL. */
+export type ProviderChoice =
+  | { kind: 'embedded'; reason: 'no-key' | 'asked' }
+  | {
+      kind: 'remote';
+      provider: ProviderName;
+      baseURL: string | undefined;
+      dialect: Dialect | undefined;
+      apiKey: string | undefined;
+      /** What the key came from, named in hints: `TOGETHER_API_KEY`, `--api-key-stdin`, … */
+      keySource: string | undefined;
+    };
+
+function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function checkProvider(value: string, where: string): ProviderName {
+  if ((PROVIDER_NAMES as string[]).includes(value)) return value as ProviderName;
+  throw new UsageError(`${where} must be one of ${PROVIDER_NAMES.join(', ')} (got "${value}")`);
+}
+
+/**
+ * Picks the provider and key. `--provider` (or `PICTOR_PROVIDER`) wins, with its own key variable, then
+ * `PICTOR_API_KEY`, or `--api-key-stdin`; a base URL without a provider means `custom`. Otherwise the first key
+ * found among PICTOR_API_KEY, TOGETHER_API_KEY, OPENAI_API_KEY, R9S_API_KEY, AI_STATS_API_KEY picks the provider.
+ * No key at all (or `--provider sandbox` without a base URL): the embedded sandbox.
+ */
+export function resolveProvider(flags: ProviderFlags, env: NodeJS.ProcessEnv): ProviderChoice {
+  const named = flags.provider
+    ? checkProvider(flags.provider, '--provider')
+    : read(env, 'PICTOR_PROVIDER') && checkProvider(read(env, 'PICTOR_PROVIDER')!, 'PICTOR_PROVIDER');
+  const baseURL = flags.baseUrl ?? read(env, 'PICTOR_BASE_URL');
+  const remote = (provider: ProviderName, apiKey: string | undefined, keySource: string | undefined): ProviderChoice => ({
+    kind: 'remote',
+    provider,
+    baseURL,
+    dialect: flags.dialect,
+    apiKey,
+    keySource: apiKey ? keySource : undefined,
+  });
+
+  if (named) {
+    if (named === 'sandbox' && !baseURL) return { kind: 'embedded', reason: 'asked' };
+    const own = KEY_ENV[named];
+    if (flags.stdinKey) return remote(named, flags.stdinKey, '--api-key-stdin');
+    if (own && read(env, own)) return remote(named, read(env, own), own);
+    const apiKey = read(env, 'PICTOR_API_KEY');
+    if (!apiKey && PROVIDERS[named].requiresKey) {
+      throw new UsageError(
+        `${PROVIDERS[named].label} needs an API key: set ${own ?? 'PICTOR_API_KEY'} (or PICTOR_API_KEY), or pipe it to --api-key-stdin`,
+      );
+    }
+    return remote(named, apiKey, 'PICTOR_API_KEY');
+  }
+  if (baseURL) {
+    return flags.stdinKey
+      ? remote('custom', flags.stdinKey, '--api-key-stdin')
+      : remote('custom', read(env, 'PICTOR_API_KEY'), 'PICTOR_API_KEY');
+  }
+  if (flags.stdinKey) return remote('together', flags.stdinKey, '--api-key-stdin');
+  for (const [name, provider] of DISCOVERY) {
+    const apiKey = read(env, name);
+    if (apiKey) return remote(provider, apiKey, name);
+  }
+  return { kind: 'embedded', reason: 'no-key' };
+}
