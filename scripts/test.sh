@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's one test command (README "Test"; CI runs exactly this): installs what the tests need, then
-# lints, type-checks, builds and tests every package through turbo.
+# lints, type-checks, builds and tests every package through turbo, and prints one closing summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pnpm() { npx -y pnpm@12.21.0 "$@"; }
@@ -8,4 +8,10 @@ pnpm install --frozen-lockfile
 # Heavy, version-keyed installs live outside the repo (PICTOR_CACHE_DIR, default ~/.cache/pictor).
 PATH="$PWD/node_modules/.bin:$PATH" bash scripts/ensure-n8n.sh >/dev/null
 bash scripts/ensure-chromium.sh >/dev/null
-pnpm exec turbo run lint typecheck build test --output-logs=errors-only
+rm -f packages/*/artifacts/vitest-report.json apps/*/artifacts/vitest-report.json
+pnpm exec turbo run lint typecheck build --output-logs=errors-only
+status=0
+pnpm exec turbo run test --output-logs=errors-only --continue -- \
+  --reporter=default --reporter=json --outputFile.json=artifacts/vitest-report.json || status=$?
+node scripts/test-summary.mjs
+exit "$status"
