@@ -1,0 +1,2 @@
+export { PictorHealthModule } from './pictor-health.module.js';
+export { PictorHealthIndicator, type PictorHealthCheckOptions } from './pictor.health.js';
