@@ -11,7 +11,7 @@ bash scripts/ensure-chromium.sh >/dev/null
 rm -f packages/*/artifacts/vitest-report.json apps/*/artifacts/vitest-report.json
 pnpm exec turbo run lint typecheck build --output-logs=errors-only
 status=0
-pnpm exec turbo run test --output-logs=errors-only --continue -- \
+pnpm exec turbo run test --output-logs=errors-only --continue --concurrency=2 -- \
   --reporter=default --reporter=json --outputFile.json=artifacts/vitest-report.json || status=$?
 node scripts/test-summary.mjs
 exit "$status"
