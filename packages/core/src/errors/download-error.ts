@@ -20,6 +20,9 @@ export class DownloadError extends PictorError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), url: this.url, reason: this.reason, status: this.status };
+    // Signed URLs carry their signature in the query: logs get the URL without it.
+    const cut = this.url.search(/[?#]/);
+    const url = cut === -1 ? this.url : `${this.url.slice(0, cut)}?…`;
+    return { ...super.toJSON(), url, reason: this.reason, status: this.status };
   }
 }

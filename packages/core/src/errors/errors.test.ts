@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APIError, AuthenticationError, PictorError, QuotaExceededError, RateLimitError, ValidationError } from './index.js';
+import { APIError, AuthenticationError, DownloadError, PictorError, QuotaExceededError, RateLimitError, ValidationError } from './index.js';
 
 describe('the error hierarchy', () => {
   it('isInstance follows the class chain', () => {
@@ -29,5 +29,11 @@ describe('the error hierarchy', () => {
     const v = new ValidationError([{ field: 'steps', message: 'too big' }]);
     expect(v.message).toBe('Invalid request: steps: too big');
     expect(v.fields).toEqual(['steps']);
+  });
+
+  it('keeps the signature of a signed URL out of a download error's JSON', () => {
+    const e = new DownloadError('Downloading failed', { url: 'https://cdn.example/a.png?sig=SECRET', reason: 'status', status: 403 });
+    expect(JSON.stringify(e)).not.toContain('SECRET');
+    expect(e.toJSON()).toMatchObject({ url: 'https://cdn.example/a.png?…', reason: 'status', status: 403 });
   });
 });
