@@ -31,7 +31,7 @@ describe('the error hierarchy', () => {
     expect(v.fields).toEqual(['steps']);
   });
 
-  it('keeps the signature of a signed URL out of a download error's JSON', () => {
+  it('keeps the signature of a signed URL out of the JSON of a download error', () => {
     const e = new DownloadError('Downloading failed', { url: 'https://cdn.example/a.png?sig=SECRET', reason: 'status', status: 403 });
     expect(JSON.stringify(e)).not.toContain('SECRET');
     expect(e.toJSON()).toMatchObject({ url: 'https://cdn.example/a.png?…', reason: 'status', status: 403 });
