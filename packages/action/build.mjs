@@ -1,0 +1,70 @@
+// Bundles the Action into one committed file, dist/index.js, as GitHub runs it (`runs.using: node24`).
+// Deterministic: same sources, same bytes (no timestamps, no absolute paths), so check-dist can compare.
+// `node build.mjs [outfile]` — the check-dist test builds into a temporary folder.
+import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const outfile = resolve(process.argv[2] ?? resolve(root, 'dist/index.js'));
+
+// undici's index pulls in fetch, WebSocket, caches and mocks: about 600 KB the Action never runs. Every
+// `import … from 'undici'` (core's Agent, @actions/http-client's ProxyAgent) gets what it names from core's own
+// undici instead, with the dispatcher API methods attached exactly as undici's index.js attaches them.
+const undiciDir = dirname(createRequire(createRequire(`${root}/`).resolve('@pictor/core')).resolve('undici/package.json'));
+const undiciSubset = {
+  name: 'undici-subset',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-subset' }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-subset' }, () => ({
+      resolveDir: undiciDir,
+      loader: 'js',
+      contents: [
+        "import Agent from './lib/dispatcher/agent.js';",
+        "import ProxyAgent from './lib/dispatcher/proxy-agent.js';",
+        "import Dispatcher from './lib/dispatcher/dispatcher.js';",
+        "import api from './lib/api/index.js';",
+        'Object.assign(Dispatcher.prototype, api);',
+        'export { Agent, ProxyAgent };',
+      ].join('\n'),
+    }));
+  },
+};
+
+// zod's `locales` namespace holds some 40 translations of its messages (300 KB); core's messages are English.
+// Only that namespace is trimmed: zod registers English from its own en.js, which stays.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: 'zod-english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      resolveDir: dirname(args.path),
+      loader: 'js',
+      contents: "export { default as en } from './en.js';",
+    }));
+  },
+};
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/index.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  // ESM, as package.json says (`"type": "module"`); the CommonJS packages inside (undici, tunnel) get a require.
+  format: 'esm',
+  banner: { js: "import { createRequire as __pictorCreateRequire } from 'node:module'; const require = __pictorCreateRequire(import.meta.url);" },
+  target: 'node24',
+  minify: true,
+  // Core's errors derive their names from their classes.
+  keepNames: true,
+  legalComments: 'eof',
+  // undici's switch for bundlers (Node builds its own undici so): leaves out its experimental Milo parser.
+  define: { esbuildDetection: 'true' },
+  plugins: [undiciSubset, zodEnglishOnly],
+  logLevel: 'warning',
+});

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { parseGithubOutput } from './parse-github-output.js';
+
+export const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunnerResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** The env var the runner sets for an input: `INPUT_` + the name upper-cased, spaces as `_`, dashes kept. */
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/** Every input's default from action.yml, as the runner passes it. */
+export async function actionDefaults(): Promise<Record<string, string>> {
+  const action = parse(await readFile(join(packageDir, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(action.inputs).flatMap(([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]])),
+  );
+}
+
+/**
+ * Runs the committed `dist/index.js` as a GitHub runner runs a `node24` action: `node dist/index.js` in the
+ * workspace, with an `INPUT_*` variable for every input (action.yml's defaults, then `inputs`), and fresh
+ * `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` files whose contents come back parsed.
+ */
+export async function runLikeRunner(workspace: string, inputs: Record<string, string>): Promise<RunnerResult> {
+  const files = await mkdtemp(join(tmpdir(), 'pictor-runner-'));
+  const outputFile = join(files, 'output');
+  const summaryFile = join(files, 'summary');
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name)),
+  );
+  for (const [name, value] of Object.entries({ ...(await actionDefaults()), ...inputs })) env[inputEnvName(name)] = value;
+  Object.assign(env, { GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_ACTIONS: 'true' });
+
+  const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [join(packageDir, 'dist/index.js')], { cwd: workspace, env }, (error, stdout, stderr) =>
+      done({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseGithubOutput(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+  };
+}

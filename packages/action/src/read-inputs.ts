@@ -1,0 +1,164 @@
+import * as core from '@actions/core';
+import {
+  batchFormatOf,
+  imageRequestSchema,
+  parseBatchFile,
+  resolveClientOptions,
+  toFieldIssues,
+  ValidationError,
+  type BatchFormat,
+  type BatchJob,
+  type FieldIssue,
+  type ImageRequest,
+  type PictorClientOptions,
+  type ProviderName,
+} from '@pictor/core';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+/** What `run()` needs, read from the step's inputs. */
+export interface ActionInputs {
+  client: PictorClientOptions & { provider: ProviderName };
+  jobs: BatchJob[];
+  outputDir: string;
+  fileName: string | undefined;
+  skipExisting: boolean;
+  failOnPartial: boolean;
+}
+
+/** Core's field names → the inputs that set them, so every error names what the user wrote. */
+const INPUT_OF_FIELD: Record<string, string> = {
+  n: 'n',
+  size: 'size',
+  width: 'width',
+  height: 'height',
+  aspectRatio: 'aspect-ratio',
+  seed: 'seed',
+  steps: 'steps',
+  outputFormat: 'output-format',
+  provider: 'provider',
+  model: 'model',
+  baseURL: 'base-url',
+  apiKey: 'api-key',
+};
+
+function toInputIssues(issues: FieldIssue[]): FieldIssue[] {
+  return issues.map((issue) => ({ field: INPUT_OF_FIELD[issue.field] ?? issue.field, message: issue.message }));
+}
+
+function optional(name: string): string | undefined {
+  return core.getInput(name) || undefined;
+}
+
+function integerInput(name: string, issues: FieldIssue[]): number | undefined {
+  const text = optional(name);
+  if (text === undefined) return undefined;
+  if (!/^-?\d+$/.test(text)) {
+    issues.push({ field: name, message: `must be a whole number, got "${text}"` });
+    return undefined;
+  }
+  return Number(text);
+}
+
+function booleanInput(name: string, fallback: boolean, issues: FieldIssue[]): boolean {
+  if (!optional(name)) return fallback;
+  try {
+    return core.getBooleanInput(name);
+  } catch {
+    issues.push({ field: name, message: 'must be true or false' });
+    return fallback;
+  }
+}
+
+/** The request fields every prompt gets unless a prompts-file line overrides them. */
+function readDefaults(issues: FieldIssue[]): Partial<ImageRequest> {
+  const defaults: Partial<ImageRequest> = {
+    n: integerInput('n', issues),
+    size: optional('size'),
+    aspectRatio: optional('aspect-ratio') as ImageRequest['aspectRatio'],
+    width: integerInput('width', issues),
+    height: integerInput('height', issues),
+    seed: integerInput('seed', issues),
+    steps: integerInput('steps', issues),
+    outputFormat: optional('output-format') as ImageRequest['outputFormat'],
+  };
+  for (const key of Object.keys(defaults) as Array<keyof ImageRequest>) {
+    if (defaults[key] === undefined) delete defaults[key];
+  }
+  const checked = imageRequestSchema.safeParse({ prompt: 'inputs', ...defaults });
+  if (!checked.success) issues.push(...toInputIssues(toFieldIssues(checked.error.issues)));
+  return defaults;
+}
+
+function readClientOptions(apiKey: string, issues: FieldIssue[]): ActionInputs['client'] {
+  const options = {
+    provider: (optional('provider') ?? 'together') as ProviderName,
+    apiKey: apiKey || undefined,
+    baseURL: optional('base-url'),
+    model: optional('model'),
+  };
+  try {
+    resolveClientOptions(options);
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    issues.push(...toInputIssues(error.issues));
+  }
+  return options;
+}
+
+interface PromptSource {
+  input: 'prompt' | 'prompts-file';
+  text: string;
+  format: BatchFormat;
+}
+
+async function readSource(issues: FieldIssue[]): Promise<PromptSource | undefined> {
+  const prompt = optional('prompt');
+  const file = optional('prompts-file');
+  if (prompt && file) issues.push({ field: 'prompt', message: 'give prompt or prompts-file, not both' });
+  else if (prompt) return { input: 'prompt', text: prompt, format: 'text' };
+  else if (!file) issues.push({ field: 'prompt', message: 'is required (one prompt per line), or give prompts-file' });
+  else {
+    try {
+      return { input: 'prompts-file', text: await readFile(resolve(file), 'utf8'), format: batchFormatOf(file) };
+    } catch (error) {
+      issues.push({ field: 'prompts-file', message: `cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads and validates every input. Throws one `ValidationError` naming each bad input (`n`, `api-key`,
+ * `prompts-file: line 3.steps`, …) before anything touches the network.
+ */
+export async function readInputs(apiKey: string): Promise<ActionInputs> {
+  const issues: FieldIssue[] = [];
+  const client = readClientOptions(apiKey, issues);
+  const defaults = readDefaults(issues);
+  const skipExisting = booleanInput('skip-existing', true, issues);
+  const failOnPartial = booleanInput('fail-on-partial', true, issues);
+  const source = await readSource(issues);
+  if (issues.length || !source) throw new ValidationError(issues, 'inputs');
+
+  const { input, text, format } = source;
+  let jobs: BatchJob[];
+  try {
+    jobs = parseBatchFile(text, format, defaults);
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    const named = error.issues.map((issue) => ({
+      field: issue.field === 'file' ? input : `${input}: ${issue.field}`,
+      message: issue.message,
+    }));
+    throw new ValidationError(named, 'inputs');
+  }
+  return {
+    client,
+    jobs,
+    outputDir: resolve(optional('output-dir') ?? 'generated-images'),
+    fileName: optional('file-name'),
+    skipExisting,
+    failOnPartial,
+  };
+}

@@ -1,0 +1,59 @@
+import * as core from '@actions/core';
+import type { BatchReport } from '@pictor/core';
+import type { ImageRow } from './batch-progress.js';
+
+type SummaryTableRow = Parameters<typeof core.summary.addTable>[0][number];
+
+/** `core.summary` writes cells as raw HTML: prompts and paths are user text. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function isWebURL(url: string | undefined): url is string {
+  return url !== undefined && /^https?:\/\//i.test(url);
+}
+
+export interface SummaryInput {
+  rows: ImageRow[];
+  report: BatchReport;
+  /** e.g. `Together AI, black-forest-labs/FLUX.1-schnell`. */
+  target: string;
+  manifest: string;
+}
+
+/**
+ * Appends the job summary: what was generated and skipped, a table of every image (file, prompt, seed, size,
+ * sha256, and a link where the provider returned a URL) and the failed prompts. Skipped silently where the
+ * runner gives no summary file (a local run).
+ */
+export async function writeSummary({ rows, report, target, manifest }: SummaryInput): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const generated = rows.filter((r) => r.status === 'generated').length;
+  const withLinks = rows.some((r) => isWebURL(r.url));
+  const header: SummaryTableRow = ['File', 'Prompt', 'Seed', 'Size', 'SHA-256', 'Run', ...(withLinks ? ['Link'] : [])].map(
+    (data) => ({ data, header: true }),
+  );
+  const body: SummaryTableRow[] = rows.map((r) => [
+    `<code>${escapeHtml(r.path)}</code>`,
+    escapeHtml(r.prompt),
+    r.seed === undefined ? '' : String(r.seed),
+    `${r.width}×${r.height}`,
+    `<code>${r.sha256}</code>`,
+    r.status,
+    ...(withLinks ? [isWebURL(r.url) ? `<a href="${escapeHtml(r.url)}">provider URL</a>` : ''] : []),
+  ]);
+  const summary = core.summary
+    .addHeading('Pictor images', 2)
+    .addRaw(
+      `<p>${generated} generated, ${rows.length - generated} skipped (already in <code>${escapeHtml(manifest)}</code>), ` +
+        `${report.failed} of ${report.total} prompt(s) failed — ${escapeHtml(target)}.</p>`,
+      true,
+    );
+  if (rows.length) summary.addTable([header, ...body]);
+  if (report.failures.length) {
+    summary
+      .addHeading('Failed prompts', 3)
+      .addList(report.failures.map((f) => `line ${f.line} “${escapeHtml(f.prompt)}”: ${escapeHtml(`${f.error.name}: ${f.error.message}`)}`));
+  }
+  await summary.write();
+}
