@@ -69,7 +69,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     try {
       json = JSON.parse(readFileSync(values.faults, 'utf8'));
     } catch (error) {
-      throw new Error(`--faults: cannot read ${values.faults}: ${(error as Error).message}`);
+      throw new Error(`--faults: cannot read ${values.faults}: ${(error as Error).message}`, { cause: error });
     }
     options.faults = parseFaultPlan(json);
   }

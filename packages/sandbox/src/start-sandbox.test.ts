@@ -241,7 +241,7 @@ describe('latency model', () => {
       await Promise.all(Array.from({ length: 4 }, () => postJson(`${sandbox.urls.together}/images/generations`, body)));
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(145);
-      expect(elapsed).toBeLessThan(450);
+      expect(elapsed).toBeLessThan(560); // well under the 600 ms of four requests in a row
       started = performance.now();
       await postJson(`${sandbox.urls.together}/images/generations`, body, { 'x-sandbox-latency-ms': '0' });
       expect(performance.now() - started).toBeLessThan(140);

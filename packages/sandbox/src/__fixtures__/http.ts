@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import sharp from 'sharp';
 
 export interface JsonResponse {
@@ -39,7 +39,7 @@ export async function imageInfo(bytes: Buffer): Promise<{ format: string; width:
 
 export interface RawOutcome {
   status?: number;
-  headers?: import('node:http').IncomingHttpHeaders;
+  headers?: IncomingHttpHeaders;
   /** Body bytes received before the end or the failure. */
   received: Buffer;
   /** Whether the response ended cleanly. */

@@ -1,0 +1,37 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from './cli-args.js';
+
+describe('parseCliArgs', () => {
+  it('defaults to port 8787', () => {
+    expect(parseCliArgs([])).toEqual({ options: { port: 8787 }, quiet: false, help: false });
+  });
+
+  it('reads every option', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pictor-cli-'));
+    const plan = join(dir, 'plan.json');
+    writeFileSync(plan, JSON.stringify([{ fault: 'rate-limit', times: 2 }]));
+    const { options } = parseCliArgs([
+      '--port', '9000', '--host', '0.0.0.0', '--latency', '250', '--key', 'k', '--faults', plan,
+      '--url-ttl', '1000', '--rate-limit', '10/2', '--public-url', 'http://sandbox:9000',
+    ]);
+    expect(options).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      latencyMs: 250,
+      apiKey: 'k',
+      faults: [{ fault: 'rate-limit', times: 2 }],
+      urlTtlMs: 1000,
+      rateLimit: { capacity: 10, refillPerSecond: 2 },
+      publicUrl: 'http://sandbox:9000',
+    });
+  });
+
+  it('explains bad input', () => {
+    expect(() => parseCliArgs(['--latency', 'soon'])).toThrow(/--latency expects a number/);
+    expect(() => parseCliArgs(['--faults', '/nonexistent/plan.json'])).toThrow(/--faults: cannot read/);
+    expect(() => parseCliArgs(['--bogus'])).toThrow();
+  });
+});
