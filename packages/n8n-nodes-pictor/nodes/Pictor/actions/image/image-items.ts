@@ -1,0 +1,74 @@
+import { slugify, type GeneratedImage, type GenerateResult, type PictorWarning } from '@pictor/core';
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+
+export interface ImageItemsOptions {
+  itemIndex: number;
+  binaryPropertyName: string;
+  outputMode: 'eachImage' | 'allOnOne';
+}
+
+/** `<slug of the prompt>-<seed or "random">-<index>.<ext>`, e.g. `a-lighthouse-at-dusk-7-0.png`. */
+export function imageFileName(prompt: string, image: GeneratedImage): string {
+  return `${slugify(prompt)}-${image.seed ?? 'random'}-${image.index}.${image.extension}`;
+}
+
+/** Core's warnings, plus one per image a batch could not produce (the others still come out). */
+function warningsOf(result: GenerateResult): PictorWarning[] {
+  return [
+    ...result.warnings,
+    ...result.failures.map(({ index, error }): PictorWarning => ({
+      type: 'other',
+      message: `Image ${index} was not generated: ${error.message}`,
+    })),
+  ];
+}
+
+function imageJson(image: GeneratedImage, fileName: string): JsonObject {
+  return {
+    index: image.index,
+    seed: image.seed ?? null,
+    width: image.width,
+    height: image.height,
+    mimeType: image.mediaType,
+    fileName,
+    bytes: image.bytes.length,
+    sha256: image.sha256,
+    revisedPrompt: image.revisedPrompt ?? null,
+  };
+}
+
+/**
+ * Turns a generation into n8n items: one per image (the default) or all images on one item, each image as
+ * binary data with its sniffed MIME type and a file name built from the prompt, seed and index. Every item
+ * is paired with the input item it came from.
+ */
+export async function toImageItems(
+  ctx: IExecuteFunctions,
+  result: GenerateResult,
+  options: ImageItemsOptions,
+): Promise<INodeExecutionData[]> {
+  const common = { provider: result.provider, model: result.model, prompt: result.prompt };
+  const warnings = warningsOf(result) as unknown as JsonObject[];
+  const pairedItem = { item: options.itemIndex };
+  const binaries: Array<{ image: GeneratedImage; fileName: string; binary: IBinaryData }> = [];
+  for (const image of result.images) {
+    const fileName = imageFileName(result.prompt, image);
+    binaries.push({ image, fileName, binary: await ctx.helpers.prepareBinaryData(image.bytes, fileName, image.mediaType) });
+  }
+
+  if (options.outputMode === 'allOnOne') {
+    const binary: Record<string, IBinaryData> = {};
+    const images = binaries.map(({ image, fileName, binary: data }) => {
+      const field = `${options.binaryPropertyName}_${image.index}`;
+      binary[field] = data;
+      return { binaryProperty: field, ...imageJson(image, fileName) };
+    });
+    return [{ json: { ...common, images, warnings }, binary, pairedItem }];
+  }
+
+  return binaries.map(({ image, fileName, binary }) => ({
+    json: { ...common, ...imageJson(image, fileName), warnings },
+    binary: { [options.binaryPropertyName]: binary },
+    pairedItem,
+  }));
+}
