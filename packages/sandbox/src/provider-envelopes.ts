@@ -22,8 +22,9 @@ export function isApiError(value: unknown): value is ApiError {
  * - Together `ErrorData`: `{ error: { message, type, param, code } }`
  * - OpenAI `ErrorResponse`: `{ error: { message, type, param, code } }`
  * - r9s `R9SError`: `{ error: { message, type, code, param? }, status }` (its `param` is a string or absent)
- * - AI Stats gateway error: `{ error: <code>, description, status_code, generation_id }`, as the gateway's
- *   `apps/api/src/lib/error-handler.ts` builds it (its OpenAPI document declares no error schema).
+ * - AI Stats gateway error: `{ error: <code>, message, description, status_code, generation_id }`. Its OpenAPI
+ *   document declares no error schema for this path; `error` + `message` is the shape it documents for other
+ *   paths, `description`/`status_code`/`generation_id` what the gateway's `apps/api/src/lib/error-handler.ts` adds.
  */
 export function errorBody(provider: ProviderName, error: ApiError, requestId: string): Record<string, unknown> {
   switch (provider) {
@@ -43,6 +44,7 @@ export function errorBody(provider: ProviderName, error: ApiError, requestId: st
     case 'ai-stats':
       return {
         error: error.gatewayCode ?? error.code ?? error.type,
+        message: error.message,
         description: error.message,
         status_code: error.status,
         generation_id: requestId,
