@@ -73,7 +73,7 @@ describe('PictorHealthIndicator', () => {
     expect(body.status).toBe('error');
     expect(body.info).toHaveProperty('images');
     expect(body.error.gateway?.status).toBe('down');
-    expect(body.error.gateway?.message).toMatch(/^401 Unauthorized/);
+    expect(body.error.gateway?.message).toMatch(/^AuthenticationError: HTTP 401 \(request req_\w+\)$/);
   });
 
   it('reports a client down when the provider does not answer in time', async () => {
@@ -90,7 +90,7 @@ describe('PictorHealthIndicator', () => {
       app = moduleRef.createNestApplication({ logger: false });
       await app.init();
       const result = await app.get(PictorHealthIndicator).isHealthy('pictor', { timeoutMs: 50 });
-      expect(result.pictor).toMatchObject({ status: 'down', message: 'custom did not list its models within 50 ms' });
+      expect(result.pictor).toMatchObject({ status: 'down', message: 'no list of models within 50 ms' });
     } finally {
       await app?.close();
       app = undefined;

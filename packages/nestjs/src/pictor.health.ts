@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { AbortError, PictorError } from '@pictor/core';
+import { AbortError, APIError, PictorError } from '@pictor/core';
 import { getPictorToken } from './get-pictor-token.js';
 import type { PictorService } from './pictor.service.js';
 
@@ -14,7 +14,7 @@ export interface PictorHealthCheckOptions {
 
 /**
  * A `@nestjs/terminus` health indicator: a client is up when its provider lists its models
- * (`GET /models`, with the configured key), down with the reason otherwise (never the key).
+ * (`GET /models`, with the configured key), down with a short reason otherwise (never the key).
  *
  * ```ts
  * @Get('health') @HealthCheck()
@@ -37,13 +37,18 @@ export class PictorHealthIndicator {
       const models = await pictor.models({ signal });
       return session.up({ provider: pictor.provider, models: models.length });
     } catch (error) {
-      const message =
-        AbortError.isInstance(error) && signal.aborted
-          ? `${pictor.provider} did not list its models within ${timeoutMs} ms`
-          : PictorError.isInstance(error)
-            ? error.message
-            : 'the models request failed';
-      return session.down({ provider: pictor.provider, message });
+      return session.down({ provider: pictor.provider, message: describeFailure(error, signal.aborted ? timeoutMs : undefined) });
     }
   }
+}
+
+/**
+ * Why the check failed, short enough for a public health endpoint: a refusal by its status and request id only
+ * (providers echo parts of the key in their messages), a transport failure by its message.
+ */
+function describeFailure(error: unknown, timedOutAfterMs: number | undefined): string {
+  if (AbortError.isInstance(error) && timedOutAfterMs !== undefined) return `no list of models within ${timedOutAfterMs} ms`;
+  if (APIError.isInstance(error)) return `${error.name}: HTTP ${error.status}${error.requestId ? ` (request ${error.requestId})` : ''}`;
+  if (PictorError.isInstance(error)) return `${error.name}: ${error.message}`;
+  return 'the models request failed';
 }
