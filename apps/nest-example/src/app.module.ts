@@ -1,0 +1,48 @@
+import { Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { PictorModule } from '@pictor/nestjs';
+import { PictorHealthModule } from '@pictor/nestjs/health';
+import { HealthController } from './health.controller.js';
+import { ImageStore } from './image-store.js';
+import { ImagesController } from './images.controller.js';
+import { PictorExceptionFilter } from './pictor-exception.filter.js';
+import { pictorOptionsFrom } from './pictor-options.js';
+
+export type Env = Record<string, string | undefined>;
+
+@Module({})
+export class AppModule implements OnApplicationShutdown {
+  /** The app, configured from `env` (in production `process.env`) through `ConfigService`. */
+  static forRoot(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // Only `env` is read: tests and main.ts say exactly which environment the app sees.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validatePredefined: false, skipProcessEnv: true, load: [() => ({ ...env })] }),
+        PictorModule.forRootAsync({ inject: [ConfigService], useFactory: pictorOptionsFrom }),
+        TerminusModule,
+        PictorHealthModule,
+      ],
+      controllers: [ImagesController, HealthController],
+      providers: [
+        {
+          provide: ImageStore,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => {
+            const megabytes = Number(config.get<string>('IMAGE_STORE_MAX_MB') ?? 256);
+            if (!(megabytes > 0)) throw new Error(`IMAGE_STORE_MAX_MB must be a positive number, got "${config.get<string>('IMAGE_STORE_MAX_MB')}"`);
+            return new ImageStore(megabytes * 1024 * 1024);
+          },
+        },
+        { provide: APP_FILTER, useClass: PictorExceptionFilter },
+      ],
+    };
+  }
+
+  /** Nest calls this on `app.close()`, and on SIGTERM/SIGINT since `bootstrap` enables shutdown hooks. */
+  onApplicationShutdown(signal?: string): void {
+    new Logger('AppModule').log(signal ? `Shut down on ${signal}` : 'Shut down');
+  }
+}

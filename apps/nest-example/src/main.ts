@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { bootstrap } from './bootstrap.js';
+
+await bootstrap(process.env);
