@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,14 +32,18 @@ export async function actionDefaults(): Promise<Record<string, string>> {
 }
 
 /**
- * Runs the committed `dist/index.js` as a GitHub runner runs a `node24` action: `node dist/index.js` in the
- * workspace, with an `INPUT_*` variable for every input (action.yml's defaults, then `inputs`), and fresh
+ * Runs the committed `dist/index.js` as a GitHub runner runs a `node24` action: the action's folder as checked
+ * out (its action.yml and dist/, no node_modules anywhere above it), `node <action>/dist/index.js` in the
+ * workspace, an `INPUT_*` variable for every input (action.yml's defaults, then `inputs`), and fresh
  * `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` files whose contents come back parsed.
  */
 export async function runLikeRunner(workspace: string, inputs: Record<string, string>): Promise<RunnerResult> {
-  const files = await mkdtemp(join(tmpdir(), 'pictor-runner-'));
-  const outputFile = join(files, 'output');
-  const summaryFile = join(files, 'summary');
+  const runner = await mkdtemp(join(tmpdir(), 'pictor-runner-'));
+  const action = join(runner, 'action');
+  await mkdir(join(action, 'dist'), { recursive: true });
+  for (const file of ['action.yml', 'dist/index.js']) await copyFile(join(packageDir, file), join(action, file));
+  const outputFile = join(runner, 'output');
+  const summaryFile = join(runner, 'summary');
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
   const env: NodeJS.ProcessEnv = Object.fromEntries(
@@ -49,7 +53,7 @@ export async function runLikeRunner(workspace: string, inputs: Record<string, st
   Object.assign(env, { GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_ACTIONS: 'true' });
 
   const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [join(packageDir, 'dist/index.js')], { cwd: workspace, env }, (error, stdout, stderr) =>
+    execFile(process.execPath, [join(action, 'dist/index.js')], { cwd: workspace, env }, (error, stdout, stderr) =>
       done({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -1,0 +1,64 @@
+import { startSandbox, type Sandbox } from '@pictor/sandbox';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageDir } from './__fixtures__/run-like-runner.js';
+
+// `local-action run . src/main.ts .env` — GitHub's tool for running an action's TypeScript locally with its
+// @actions/core stubbed. The package.json's packageManager field makes it take its pnpm path (it finds the
+// stubbed module through `pnpm list`), so pnpm must be on PATH, as it is in every `pnpm run` script.
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('@github/local-action', () => {
+  it('runs src/main.ts with the stubbed toolkit: images written, outputs listed, summary written, key hidden', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pictor-local-action-'));
+    const key = 'pictor-local-key-9d81e6f2';
+    const envFile = join(dir, '.env');
+    const summaryFile = join(dir, 'summary.md');
+    await writeFile(summaryFile, '');
+    await writeFile(
+      envFile,
+      [
+        'INPUT_PROMPT=a lantern in the fog',
+        'INPUT_PROVIDER=sandbox',
+        `INPUT_BASE-URL=${sandbox.urls.together}`,
+        `INPUT_API-KEY=${key}`,
+        'INPUT_SEED=5',
+        `INPUT_OUTPUT-DIR=${join(dir, 'images')}`,
+        `GITHUB_STEP_SUMMARY=${summaryFile}`,
+      ].join('\n'),
+    );
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name)));
+    env.PATH = [join(packageDir, 'node_modules/.bin'), env.PATH].join(delimiter);
+
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile('local-action', ['run', '.', 'src/main.ts', envFile], { cwd: packageDir, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+    expect(code, stdout + stderr).toBe(0);
+    // local-action prints what the stubbed setOutput received; a real @actions/core would leave this table empty.
+    const outputs = stdout.slice(stdout.indexOf('Action Outputs'));
+    expect(outputs).toMatch(/'generated'\s*│\s*'1'/);
+    expect(outputs).toMatch(/'skipped'\s*│\s*'0'/);
+    const image = /'images'\s*│\s*'\["([^"]+)"\]'/.exec(outputs)?.[1];
+    expect(image).toBeDefined();
+    expect(existsSync(image!)).toBe(true);
+    expect(stdout).toContain(`"a lantern in the fog" seed=5 size=1024x1024 ${image}`);
+    expect(await readFile(summaryFile, 'utf8')).toContain('<td>a lantern in the fog</td><td>5</td>');
+    expect(stdout + stderr).not.toContain(key);
+  });
+});
