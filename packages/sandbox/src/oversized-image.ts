@@ -4,6 +4,9 @@ import type { ImageFormat } from './render-image.js';
 /** Default size of the `oversized` fault's image: over the 50 MB a client should refuse. */
 export const DEFAULT_OVERSIZED_BYTES = 64 * 1024 * 1024;
 
+/** The largest padded image the sandbox builds (it is held in memory). */
+export const MAX_OVERSIZED_BYTES = 512 * 1024 * 1024;
+
 function uint32(value: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(value >>> 0);
@@ -47,7 +50,8 @@ function padWebp(image: Buffer, target: number): Buffer {
 }
 
 /** The image, still valid, grown to at least `target` bytes. */
-export function padImage(image: Buffer, format: ImageFormat, target: number): Buffer {
+export function padImage(image: Buffer, format: ImageFormat, requested: number): Buffer {
+  const target = Math.min(requested, MAX_OVERSIZED_BYTES);
   if (target <= image.length) return image;
   switch (format) {
     case 'png':

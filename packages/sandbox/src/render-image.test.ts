@@ -44,6 +44,12 @@ describe('renderImage', () => {
     expect(meta).toMatchObject({ format, width: 320, height: 200 });
   });
 
+  it('paints large pictures at a bounded size and scales them to the exact request', async () => {
+    const bytes = await renderImage({ ...base, width: 2000, height: 1000, format: 'jpeg' });
+    expect(await sharp(bytes).metadata()).toMatchObject({ width: 2000, height: 1000 });
+    expect((await renderImage({ ...base, width: 2000, height: 1000, format: 'jpeg' })).equals(bytes)).toBe(true);
+  });
+
   it('keeps a transparent background when asked (PNG)', async () => {
     const bytes = await renderImage({ ...base, transparent: true });
     const meta = await sharp(bytes).metadata();

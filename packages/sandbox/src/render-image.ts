@@ -248,11 +248,21 @@ export function renderPixels(spec: Pick<RenderSpec, 'prompt' | 'seed' | 'index' 
   return { data: canvas.data, channels: canvas.channels };
 }
 
-/** Renders and encodes one image. */
+/**
+ * Longest side painted in JavaScript; larger pictures are painted at this size and scaled up by sharp, which
+ * keeps a render of any size to a few tens of milliseconds (the art is smooth shapes, so it scales well).
+ */
+export const PAINT_MAX_EDGE = 640;
+
+/** Renders and encodes one image at exactly `width`×`height`. */
 export async function renderImage(spec: RenderSpec): Promise<Buffer> {
   const transparent = spec.transparent === true && spec.format !== 'jpeg';
-  const { data, channels } = renderPixels({ ...spec, transparent });
-  const image = sharp(data, { raw: { width: spec.width, height: spec.height, channels } });
+  const scale = Math.min(1, PAINT_MAX_EDGE / Math.max(spec.width, spec.height));
+  const paintWidth = Math.max(1, Math.round(spec.width * scale));
+  const paintHeight = Math.max(1, Math.round(spec.height * scale));
+  const { data, channels } = renderPixels({ ...spec, width: paintWidth, height: paintHeight, transparent });
+  let image = sharp(data, { raw: { width: paintWidth, height: paintHeight, channels } });
+  if (scale < 1) image = image.resize(spec.width, spec.height, { fit: 'fill', kernel: 'lanczos3' });
   const quality = Math.min(100, Math.max(1, spec.compression ?? 90));
   switch (spec.format) {
     case 'png':

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
+import { authenticate } from '../authenticate.js';
 import { renderCached } from '../cached-render.js';
-import { isFaultName, type FaultSpec } from '../fault-plan.js';
+import { chooseFault, numberHeader } from '../fault-headers.js';
 import {
   corruptBase64,
   malformJson,
@@ -12,10 +13,9 @@ import {
   writeReset,
 } from '../fault-responses.js';
 import { buildGenerationJob, type GenerationJob } from '../generation-request.js';
-import { BodyTooLargeError, clientGone, header, readBody, sendError, sleep, writeChunk } from '../http-helpers.js';
+import { BodyTooLargeError, clientGone, readBody, sendError, sleep, writeChunk } from '../http-helpers.js';
 import { padImage } from '../oversized-image.js';
-import { authenticate } from '../authenticate.js';
-import { invalidJson, invalidRequest, payloadTooLarge, rateLimited, type ApiError } from '../provider-envelopes.js';
+import { invalidJson, payloadTooLarge, rateLimited } from '../provider-envelopes.js';
 import type { ProviderName } from '../providers.js';
 import type { RenderSpec } from '../render-image.js';
 import { streamEvent, successBody, type ImageItem } from '../response-bodies.js';
@@ -25,30 +25,6 @@ import { recordFault } from '../sandbox-stats.js';
 /** What a request tells the log line. */
 export interface RequestNote {
   fault?: string;
-}
-
-function numberHeader(req: IncomingMessage, name: string): number | undefined {
-  const raw = header(req, name);
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const value = Number(raw);
-  return Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-/** The fault asked for by `x-sandbox-fault` (with its settings headers), else the plan's next one. */
-function chooseFault(context: SandboxContext, req: IncomingMessage, provider: ProviderName): FaultSpec | ApiError | undefined {
-  const name = header(req, 'x-sandbox-fault')?.trim();
-  if (!name) return context.faults.next(provider);
-  if (!isFaultName(name)) {
-    return invalidRequest(`Unknown sandbox fault '${name}' in x-sandbox-fault.`, null, 'unknown_sandbox_fault');
-  }
-  const fault: FaultSpec = { fault: name };
-  const retryAfter = numberHeader(req, 'x-sandbox-retry-after');
-  const delayMs = numberHeader(req, 'x-sandbox-delay-ms');
-  const oversizedBytes = numberHeader(req, 'x-sandbox-oversized-bytes');
-  if (retryAfter !== undefined) fault.retryAfter = retryAfter;
-  if (delayMs !== undefined) fault.delayMs = delayMs;
-  if (oversizedBytes !== undefined) fault.oversizedBytes = oversizedBytes;
-  return fault;
 }
 
 function renderSpec(job: GenerationJob, index: number): RenderSpec {
