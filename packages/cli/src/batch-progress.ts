@@ -56,7 +56,8 @@ export function createBatchProgress(total: number, term: Terminal): BatchProgres
   const bars = new cliProgress.MultiBar(
     {
       stream: term.stderr,
-      format: ' {bar} {value}/{total} prompts | {generated} new, {skipped} skipped, {failed} failed | {duration_formatted} (ETA {eta_formatted})',
+      format: ' {bar} {value}/{total} | {generated} new, {skipped} skipped, {failed} failed | {eta_formatted} left',
+      barsize: 20,
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 20,

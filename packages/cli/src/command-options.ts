@@ -40,6 +40,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
 
 export function addRequestOptions(command: Command): Command {
   return command
+    .optionsGroup('Image options:')
     .option('-n, --count <n>', 'number of images', integer(1, 128))
     .option('-m, --model <id>', "model id (default: the provider's)")
     .option('-s, --size <WxH>', 'image size, e.g. 1024x768, or "auto"')
@@ -56,6 +57,7 @@ export function addRequestOptions(command: Command): Command {
 
 export function addClientOptions(command: Command): Command {
   return command
+    .optionsGroup('Provider options:')
     .addOption(
       new Option('-p, --provider <name>', 'provider (default: from the API key found, else the embedded sandbox)').choices(PROVIDER_NAMES),
     )
@@ -68,6 +70,7 @@ export function addClientOptions(command: Command): Command {
 
 export function addOutputOptions(command: Command): Command {
   return command
+    .optionsGroup('Output options:')
     .option('-o, --out <dir>', 'folder for the images and manifest.json', './images')
     .option('--file-name <pattern>', 'file-name pattern: {slug} {index} {seed} {model} {key} {hash}')
     .option('--gallery', 'also write index.html, a contact sheet of the folder')

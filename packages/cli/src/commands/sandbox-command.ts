@@ -9,7 +9,7 @@ import { UsageError } from '../usage-error.js';
 const EXAMPLES = `
 Examples:
   $ pictor sandbox                                 # http://127.0.0.1:${SANDBOX_DEFAULT_PORT}
-  $ pictor sandbox --port 0 --latency 500          # any free port, half a second per request
+  $ pictor sandbox --port 0 --latency 500          # any free port, half a second per image
   $ pictor sandbox --key test-key --faults plan.json
 
 Then, from another terminal:

@@ -39,6 +39,7 @@ figure img { display: block; width: 100%; height: auto; object-fit: contain; }
 figcaption { padding: 10px 12px 12px; display: grid; gap: 4px; }
 .prompt { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .meta { color: var(--muted); font-size: 12px; }
+.model { white-space: nowrap; }
 .file { font: 11px/1.3 ui-monospace, monospace; color: var(--muted); word-break: break-all; }
 `;
 
