@@ -96,6 +96,8 @@ describe('POST /images and GET /images/:id', () => {
     [{ prompt: 'a fox', n: 0 }, 'n'],
     [{ prompt: 'a fox', n: 'two' }, 'n'],
     [{ prompt: 'a fox', n: 9 }, 'n'],
+    [{ prompt: 'a fox', n: 500 }, 'n'],
+    [['a fox'], '(body)'],
     [{ prompt: 'a fox', size: 'huge' }, 'size'],
     [{ prompt: 'a fox', providerOptions: { model: 'x' } }, 'providerOptions'],
   ])('rejects %j with 400 naming %s, before calling the provider', async (payload, field) => {

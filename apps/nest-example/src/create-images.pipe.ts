@@ -12,7 +12,7 @@ export interface CreateImagesBody {
 }
 
 /** Most images one request may ask for. */
-export const MAX_IMAGES = 8;
+const MAX_IMAGES = 8;
 const FIELDS = ['prompt', 'n', 'size', 'seed'];
 
 /**
@@ -29,13 +29,15 @@ export class CreateImagesPipe implements PipeTransform<unknown, CreateImagesBody
     const issues: FieldIssue[] = Object.keys(input)
       .filter((key) => !FIELDS.includes(key))
       .map((field) => ({ field, message: `is not accepted here (send ${FIELDS.join(', ')})` }));
-    if (typeof input.n === 'number' && input.n > MAX_IMAGES) issues.push({ field: 'n', message: `must be at most ${MAX_IMAGES}` });
     const request = Object.fromEntries(FIELDS.filter((key) => key in input).map((key) => [key, input[key]])) as unknown as CreateImagesBody;
     try {
       normalizeRequest(request);
     } catch (error) {
       if (!ValidationError.isInstance(error)) throw error;
       issues.push(...error.issues);
+    }
+    if (typeof request.n === 'number' && request.n > MAX_IMAGES && !issues.some((i) => i.field === 'n')) {
+      issues.push({ field: 'n', message: `must be at most ${MAX_IMAGES}` });
     }
     if (issues.length) throw new ValidationError(issues);
     return request;
