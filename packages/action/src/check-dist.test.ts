@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageDir } from './__fixtures__/run-like-runner.js';
+import { packageDir } from './__fixtures__/action-yml.js';
 
 const BUDGET_BYTES = 800 * 1024;
 

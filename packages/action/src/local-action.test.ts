@@ -5,7 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageDir } from './__fixtures__/run-like-runner.js';
+import { packageDir } from './__fixtures__/action-yml.js';
 
 // `local-action run . src/main.ts .env` — GitHub's tool for running an action's TypeScript locally with its
 // @actions/core stubbed. The package.json's packageManager field makes it take its pnpm path (it finds the

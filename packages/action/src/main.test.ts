@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import type * as ActionsCore from '@actions/core';
 import { describeImage } from '@pictor/core';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import { createHash } from 'node:crypto';
@@ -7,10 +8,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readActionYml } from './__fixtures__/action-yml.js';
 import { run } from './main.js';
 
 vi.mock('@actions/core', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@actions/core')>();
+  const actual = await importOriginal<typeof ActionsCore>();
   return {
     // The real summary, writing to the GITHUB_STEP_SUMMARY file set below: the test reads what users see.
     summary: actual.summary,
@@ -89,6 +91,9 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     });
 
     expect(mocked.setFailed).not.toHaveBeenCalled();
+    // It reads exactly the inputs action.yml declares, so none is ignored or undocumented.
+    const read = new Set([...mocked.getInput.mock.calls, ...mocked.getBooleanInput.mock.calls].map(([name]) => name));
+    expect([...read].sort()).toEqual(Object.keys((await readActionYml()).inputs).sort());
     const files = images(outputs);
     expect(files).toHaveLength(4);
     expect(outputs).toMatchObject({ count: 4, generated: 4, skipped: 0, failed: 0, manifest: join(dir, 'manifest.json') });

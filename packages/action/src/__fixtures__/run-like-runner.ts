@@ -2,11 +2,8 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { actionDefaults, packageDir } from './action-yml.js';
 import { parseGithubOutput } from './parse-github-output.js';
-
-export const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface RunnerResult {
   exitCode: number;
@@ -17,18 +14,8 @@ export interface RunnerResult {
 }
 
 /** The env var the runner sets for an input: `INPUT_` + the name upper-cased, spaces as `_`, dashes kept. */
-export function inputEnvName(name: string): string {
+function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
-
-/** Every input's default from action.yml, as the runner passes it. */
-export async function actionDefaults(): Promise<Record<string, string>> {
-  const action = parse(await readFile(join(packageDir, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  return Object.fromEntries(
-    Object.entries(action.inputs).flatMap(([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]])),
-  );
 }
 
 /**
