@@ -1,4 +1,4 @@
-import { ASPECT_RATIO_NAMES, PROVIDER_NAMES, type ImageRequest } from '@pictor/core';
+import { ASPECT_RATIO_NAMES, PROVIDER_NAMES, type Dialect, type ImageRequest } from '@pictor/core';
 import { Option, type Command } from 'commander';
 import { decimal, integer } from './parse-number.js';
 
@@ -37,6 +37,24 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   dialect: '--dialect',
   apiKey: 'API key',
 };
+
+/** The provider flags of `generate`, `batch` and `models`. */
+export interface ClientFlags {
+  provider?: string;
+  baseUrl?: string;
+  dialect?: Dialect;
+  apiKeyStdin?: boolean;
+  retries?: number;
+  timeout?: number;
+}
+
+/** The output flags of `generate` and `batch`. */
+export interface OutputFlags {
+  out: string;
+  fileName?: string;
+  gallery?: boolean;
+  json?: boolean;
+}
 
 export function addRequestOptions(command: Command): Command {
   return command

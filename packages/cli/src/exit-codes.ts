@@ -9,7 +9,6 @@ import {
   ResponseValidationError,
   ValidationError,
 } from '@pictor/core';
-import { CommanderError } from 'commander';
 import { UsageError } from './usage-error.js';
 
 /** The exit codes of every `pictor` command (also listed in `pictor --help` and the README). */
@@ -43,7 +42,6 @@ export const EXIT_CODES_HELP = `Exit codes:
 
 /** The exit code for an error, by its class. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (error instanceof UsageError || ValidationError.isInstance(error)) return EXIT.usage;
   if (AuthenticationError.isInstance(error) || PermissionDeniedError.isInstance(error)) return EXIT.auth;
   if (RateLimitError.isInstance(error)) return EXIT.rateLimit;

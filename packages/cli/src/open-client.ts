@@ -1,24 +1,13 @@
-import { createPictorClient, PROVIDERS, type Dialect, type PictorClient } from '@pictor/core';
+import { createPictorClient, PROVIDERS, type PictorClient } from '@pictor/core';
+import type { ClientFlags } from './command-options.js';
+import type { CommandContext } from './command-context.js';
+import { readKeyFromStdin } from './read-stdin.js';
 import { resolveProvider } from './resolve-provider.js';
-import type { Terminal } from './terminal.js';
-
-/** The flags every command that talks to a provider accepts. */
-export interface ClientFlags {
-  provider?: string;
-  baseUrl?: string;
-  dialect?: Dialect;
-  retries?: number;
-  timeout?: number;
-  /** The key read from stdin by `--api-key-stdin`. */
-  stdinKey?: string;
-}
 
 export interface OpenClient {
   client: PictorClient;
   /** Human name of where requests go, e.g. `Together AI`, `the embedded sandbox`. */
   label: string;
-  /** What the key came from (for hints), when there is one. */
-  keySource: string | undefined;
   /** Closes the client and the embedded sandbox, if one was started. */
   close(): Promise<void>;
 }
@@ -28,11 +17,14 @@ export const EMBEDDED_NOTICE =
   'Set TOGETHER_API_KEY or pass --provider to use a real provider.';
 
 /**
- * Resolves the provider from flags and environment and creates the core client; with no key (or
- * `--provider sandbox` and no base URL) it starts the sandbox in this process first and says so on stderr.
+ * Resolves the provider from flags, `--api-key-stdin` and the environment, and creates the core client; with no
+ * key (or `--provider sandbox` and no base URL) it starts the sandbox in this process first and says so on
+ * stderr. The key is registered as a secret and error reports learn where requests go.
  */
-export async function openClient(flags: ClientFlags, term: Terminal, env: NodeJS.ProcessEnv = process.env): Promise<OpenClient> {
-  const choice = resolveProvider(flags, env);
+export async function openClient(flags: ClientFlags, ctx: CommandContext, env: NodeJS.ProcessEnv = process.env): Promise<OpenClient> {
+  const { term } = ctx;
+  const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
+  const choice = resolveProvider({ ...flags, ...(stdinKey ? { stdinKey } : {}) }, env);
   const tuning = {
     ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
     ...(flags.timeout === undefined ? {} : { timeoutMs: Math.round(flags.timeout * 1000) }),
@@ -46,7 +38,9 @@ export async function openClient(flags: ClientFlags, term: Terminal, env: NodeJS
       ...(choice.dialect ? { dialect: choice.dialect } : {}),
       ...tuning,
     });
-    return { client, label: PROVIDERS[choice.provider].label, keySource: choice.keySource, close: () => client.close() };
+    const label = PROVIDERS[choice.provider].label;
+    Object.assign(ctx.errorContext, { label, keySource: choice.keySource });
+    return { client, label, close: () => client.close() };
   }
 
   const { startSandbox } = await import('@pictor/sandbox');
@@ -58,10 +52,11 @@ export async function openClient(flags: ClientFlags, term: Terminal, env: NodeJS
   );
   try {
     const client = createPictorClient({ provider: 'sandbox', baseURL: sandbox.urls.together, ...tuning });
+    const label = 'the embedded sandbox';
+    ctx.errorContext.label = label;
     return {
       client,
-      label: 'the embedded sandbox',
-      keySource: undefined,
+      label,
       close: async () => {
         await client.close();
         await sandbox.close();

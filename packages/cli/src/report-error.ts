@@ -10,7 +10,6 @@ import {
   TimeoutError,
   ValidationError,
 } from '@pictor/core';
-import { CommanderError } from 'commander';
 import { FLAG_OF_FIELD } from './command-options.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -49,7 +48,6 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
   if (TimeoutError.isInstance(error)) return `${by} did not answer in time: ${error.message}; raise --timeout for slow models`;
   if (ConnectionError.isInstance(error)) return `could not reach ${by}: ${error.message}`;
   if (AbortError.isInstance(error)) return 'interrupted';
-  if (error instanceof CommanderError) return error.message.replace(/^error: /, '');
   if (error instanceof Error) return error.message;
   return String(error);
 }

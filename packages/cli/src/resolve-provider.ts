@@ -56,9 +56,10 @@ function checkProvider(value: string, where: string): ProviderName {
  * No key at all (or `--provider sandbox` without a base URL): the embedded sandbox.
  */
 export function resolveProvider(flags: ProviderFlags, env: NodeJS.ProcessEnv): ProviderChoice {
+  const fromEnv = read(env, 'PICTOR_PROVIDER');
   const named = flags.provider
     ? checkProvider(flags.provider, '--provider')
-    : read(env, 'PICTOR_PROVIDER') && checkProvider(read(env, 'PICTOR_PROVIDER')!, 'PICTOR_PROVIDER');
+    : fromEnv && checkProvider(fromEnv, 'PICTOR_PROVIDER');
   const baseURL = flags.baseUrl ?? read(env, 'PICTOR_BASE_URL');
   const remote = (provider: ProviderName, apiKey: string | undefined, keySource: string | undefined): ProviderChoice => ({
     kind: 'remote',

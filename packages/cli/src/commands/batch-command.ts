@@ -1,22 +1,28 @@
-import { batchFormatOf, parseBatchFile, runBatch, type BatchEvent, type BatchReport } from '@pictor/core';
+import { batchFormatOf, parseBatchFile, runBatch, type BatchEvent, type BatchJob, type BatchReport } from '@pictor/core';
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createBatchProgress } from '../batch-progress.js';
-import { addClientOptions, addOutputOptions, addRequestOptions, requestFromFlags, type RequestFlags } from '../command-options.js';
+import {
+  addClientOptions,
+  addOutputOptions,
+  addRequestOptions,
+  requestFromFlags,
+  type ClientFlags,
+  type OutputFlags,
+  type RequestFlags,
+} from '../command-options.js';
 import type { CommandContext } from '../command-context.js';
 import { displayPath } from '../display-path.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatWarning } from '../format-warning.js';
 import { writeGallery } from '../gallery/write-gallery.js';
 import { interruptSignal } from '../interrupt-signal.js';
-import { openClient, type ClientFlags } from '../open-client.js';
+import { openClient } from '../open-client.js';
 import { integer } from '../parse-number.js';
-import { readKeyFromStdin } from '../read-stdin.js';
 import { UsageError } from '../usage-error.js';
-import type { OutputFlags } from './generate-command.js';
 
-type BatchFlags = RequestFlags & ClientFlags & OutputFlags & { apiKeyStdin?: boolean; concurrency: number; resume: boolean };
+type BatchFlags = RequestFlags & ClientFlags & OutputFlags & { concurrency: number; resume: boolean };
 
 const EXAMPLES = `
 Examples:
@@ -41,13 +47,25 @@ interface PromptOutcome {
   error?: Record<string, unknown>;
 }
 
-function outcomes(report: BatchReport, prompts: Array<{ line: number; prompt: string }>, events: BatchEvent[]): PromptOutcome[] {
-  const list: PromptOutcome[] = prompts.map((p) => ({ ...p, status: 'not-started', files: [] }));
+/** Each prompt's fate, from the batch's events (a partly failed prompt sends `failed`, then `saved`). */
+function outcomes(jobs: BatchJob[], events: BatchEvent[], dir: string): PromptOutcome[] {
+  const list = jobs.map((job): PromptOutcome => ({ line: job.line, prompt: String(job.request.prompt), status: 'not-started', files: [] }));
   for (const event of events) {
     const item = list[event.position]!;
-    if (event.type === 'skipped') Object.assign(item, { status: 'skipped', files: event.entry.images.map((i) => join(dirname(report.manifestPath), i.file)) });
-    if (event.type === 'saved') Object.assign(item, { files: event.saved.images.map((i) => i.path), status: item.status === 'failed' ? 'failed' : 'generated' });
-    if (event.type === 'failed') Object.assign(item, { status: 'failed', error: event.error.toJSON() });
+    switch (event.type) {
+      case 'skipped':
+        item.status = 'skipped';
+        item.files = event.entry.images.map((i) => join(dir, i.file));
+        break;
+      case 'saved':
+        item.files = event.saved.images.map((i) => i.path);
+        if (item.status !== 'failed') item.status = 'generated';
+        break;
+      case 'failed':
+        item.status = 'failed';
+        item.error = event.error.toJSON();
+        break;
+    }
   }
   return list;
 }
@@ -72,9 +90,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
   const { term } = ctx;
   ctx.errorContext.json = flags.json;
   const jobs = parseBatchFile(await readPrompts(file), batchFormatOf(file), requestFromFlags(flags));
-  const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
-  const session = await openClient({ ...flags, ...(stdinKey ? { stdinKey } : {}) }, term);
-  Object.assign(ctx.errorContext, { label: session.label, keySource: session.keySource });
+  const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
   const progress = createBatchProgress(jobs.length, term);
   const events: BatchEvent[] = [];
@@ -100,7 +116,6 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
     await session.close();
   }
   const gallery = flags.gallery ? await writeGallery(flags.out) : undefined;
-  const prompts = jobs.map((j) => ({ line: j.line, prompt: String(j.request.prompt) }));
 
   if (flags.json) {
     const { failures, ...counts } = report;
@@ -108,7 +123,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
       ...counts,
       galleryPath: gallery?.path ?? null,
       failures: failures.map((f) => ({ line: f.line, prompt: f.prompt, error: f.error.toJSON() })),
-      prompts: outcomes(report, prompts, events),
+      prompts: outcomes(jobs, events, dirname(report.manifestPath)),
     });
   } else {
     for (const path of report.files) term.out(displayPath(path));

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lines, runPictor, tempDir } from '../__fixtures__/run-pictor.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { collect, lines, runPictor, spawnPictor, tempDir } from '../__fixtures__/run-pictor.js';
 
 const SECRET = 'pictor-test-SECRET-key-5f1e2d3c';
 
@@ -195,10 +195,26 @@ describe('pictor generate', () => {
     const run = await generate('a lighthouse', ['-n', '8', '--retries', '0']);
     expect(run.code).toBe(6);
     expect(lines(run.stdout)).toHaveLength(4);
-    expect(run.stderr.match(/^pictor: error: image \d failed: 500/gm)).toHaveLength(4);
+    expect(run.stderr.match(/^pictor: error: image \d failed: Pictor sandbox answered 500 /gm)).toHaveLength(4);
     const [entry] = (await readManifest(dir.path)).entries;
     expect(entry!.images).toHaveLength(4);
     expect(entry!.failures).toHaveLength(4);
+  });
+
+  it('Ctrl-C cancels the generation: exit 130, nothing written', async () => {
+    const slow = await startSandbox({ port: 0, latencyMs: 5_000 });
+    try {
+      const child = spawnPictor(['generate', 'a lighthouse', '--provider', 'sandbox', '--base-url', slow.urls.together, '--out', dir.path]);
+      const done = collect(child);
+      await vi.waitFor(() => expect(slow.stats.generations.together).toBe(1), { timeout: 10_000, interval: 50 });
+      child.kill('SIGINT');
+      const run = await done;
+      expect(run.code).toBe(130);
+      expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: interrupted: cancelling the generation/), 'Interrupted: no image was saved.']);
+      expect(await readdir(dir.path)).toEqual([]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('with no key and no provider, starts the sandbox in-process and says so in one line', async () => {

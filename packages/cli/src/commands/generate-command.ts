@@ -1,23 +1,24 @@
-import { normalizeRequest, saveImages, type GenerateResult, type ImageRequest, type SaveResult } from '@pictor/core';
+import { AbortError, normalizeRequest, saveImages, type GenerateResult, type ImageRequest, type SaveResult } from '@pictor/core';
 import { Command } from 'commander';
-import { addClientOptions, addOutputOptions, addRequestOptions, requestFromFlags, type RequestFlags } from '../command-options.js';
+import {
+  addClientOptions,
+  addOutputOptions,
+  addRequestOptions,
+  requestFromFlags,
+  type ClientFlags,
+  type OutputFlags,
+  type RequestFlags,
+} from '../command-options.js';
 import { displayPath } from '../display-path.js';
 import { EXIT } from '../exit-codes.js';
 import { formatWarning } from '../format-warning.js';
 import { writeGallery } from '../gallery/write-gallery.js';
 import { interruptSignal } from '../interrupt-signal.js';
-import { openClient, type ClientFlags } from '../open-client.js';
-import { readKeyFromStdin } from '../read-stdin.js';
 import type { CommandContext } from '../command-context.js';
+import { openClient } from '../open-client.js';
+import { describeError } from '../report-error.js';
 
-export interface OutputFlags {
-  out: string;
-  fileName?: string;
-  gallery?: boolean;
-  json?: boolean;
-}
-
-type GenerateFlags = RequestFlags & ClientFlags & OutputFlags & { apiKeyStdin?: boolean };
+type GenerateFlags = RequestFlags & ClientFlags & OutputFlags;
 
 const EXAMPLES = `
 Examples:
@@ -60,17 +61,22 @@ async function generate(prompt: string, flags: GenerateFlags, ctx: CommandContex
   ctx.errorContext.json = flags.json;
   const request: ImageRequest = { prompt, ...requestFromFlags(flags) };
   normalizeRequest(request); // a bad request fails here, before a sandbox starts or anything is sent
-  const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
-  const session = await openClient({ ...flags, ...(stdinKey ? { stdinKey } : {}) }, term);
-  Object.assign(ctx.errorContext, { label: session.label, keySource: session.keySource });
+  const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'cancelling the generation');
   try {
     const started = Date.now();
-    const result = await session.client.generate(request, { signal: interrupt.signal });
+    let result: GenerateResult;
+    try {
+      result = await session.client.generate(request, { signal: interrupt.signal });
+    } catch (error) {
+      if (!(interrupt.signal.aborted && AbortError.isInstance(error))) throw error;
+      term.info('Interrupted: no image was saved.');
+      return EXIT.interrupted;
+    }
     const saved = await saveImages(result, flags.out, flags.fileName ? { fileName: flags.fileName } : {});
     const gallery = flags.gallery ? await writeGallery(flags.out) : undefined;
     for (const warning of result.warnings) term.warn(formatWarning(warning));
-    for (const failure of result.failures) term.error(`image ${failure.index} failed: ${failure.error.message}`);
+    for (const failure of result.failures) term.error(`image ${failure.index} failed: ${describeError(failure.error, ctx.errorContext)}`);
 
     if (flags.json) {
       term.json(jsonResult(result, saved, gallery?.path));

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { addClientOptions } from '../command-options.js';
+import { addClientOptions, type ClientFlags } from '../command-options.js';
 import type { CommandContext } from '../command-context.js';
-import { openClient, type ClientFlags } from '../open-client.js';
-import { readKeyFromStdin } from '../read-stdin.js';
+import { openClient } from '../open-client.js';
 
 const EXAMPLES = `
 Examples:
@@ -10,7 +9,7 @@ Examples:
   $ pictor models --provider together
   $ pictor models --provider openai --all --json`;
 
-type ModelsFlags = ClientFlags & { apiKeyStdin?: boolean; all?: boolean; json?: boolean };
+type ModelsFlags = ClientFlags & { all?: boolean; json?: boolean };
 
 export function modelsCommand(ctx: CommandContext): Command {
   const command = new Command('models')
@@ -21,9 +20,7 @@ export function modelsCommand(ctx: CommandContext): Command {
   return command.addHelpText('after', EXAMPLES).action(async (flags: ModelsFlags) => {
     const { term } = ctx;
     ctx.errorContext.json = flags.json;
-    const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
-    const session = await openClient({ ...flags, ...(stdinKey ? { stdinKey } : {}) }, term);
-    Object.assign(ctx.errorContext, { label: session.label, keySource: session.keySource });
+    const session = await openClient(flags, ctx);
     try {
       const models = await session.client.listModels({ imageOnly: flags.all !== true });
       if (flags.json) {
