@@ -221,19 +221,19 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
   });
 
   it('fail-on-partial: a failed prompt fails the step after outputs and summary are written; false warns instead', async () => {
-    // The sandbox answers the next request with 429 insufficient_quota, which is never retried.
-    sandbox.setFaults([{ fault: 'quota', times: 1 }]);
+    // The sandbox answers the next request with a body whose base64 is invalid: that prompt fails, unretried.
+    sandbox.setFaults([{ fault: 'invalid-base64', times: 1 }]);
     const dir = await freshDir();
     const outputs = await runWith({ prompt: 'a quiet pond\na loud market', 'output-dir': dir });
     expect(outputs).toMatchObject({ count: 1, generated: 1, failed: 1 });
     expect(existsSync(images(outputs)[0]!)).toBe(true);
     expect(mocked.setFailed).toHaveBeenCalledTimes(1);
     const message = mocked.setFailed.mock.calls[0]![0] as string;
-    expect(message).toMatch(/^1 of 2 prompt\(s\) failed:\nline [12] "a (quiet pond|loud market)": QuotaExceededError: 429 /);
+    expect(message).toMatch(/^1 of 2 prompt\(s\) failed:\nline [12] "a (quiet pond|loud market)": ResponseValidationError: /);
     expect(mocked.setFailed.mock.invocationCallOrder[0]).toBeGreaterThan(Math.max(...mocked.setOutput.mock.invocationCallOrder));
     expect(await readFile(summaryFile, 'utf8')).toContain('<h3>Failed prompts</h3>');
 
-    sandbox.setFaults([{ fault: 'quota', times: 1 }]);
+    sandbox.setFaults([{ fault: 'invalid-base64', times: 1 }]);
     vi.clearAllMocks();
     const lenient = await runWith({ prompt: 'a quiet pond\na loud market', 'output-dir': await freshDir(), 'fail-on-partial': 'false' });
     expect(lenient).toMatchObject({ generated: 1, failed: 1 });
@@ -241,8 +241,24 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     expect(mocked.warning).toHaveBeenCalledWith(expect.stringMatching(/^1 of 2 prompt\(s\) failed:/));
 
     // Nothing at all produced is never "partial".
-    sandbox.setFaults([{ fault: 'quota', times: 2 }]);
+    sandbox.setFaults([{ fault: 'invalid-base64', times: 2 }]);
     await runWith({ prompt: 'a quiet pond\na loud market', 'output-dir': await freshDir(), 'fail-on-partial': 'false' });
     expect(mocked.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^2 of 2 prompt\(s\) failed:/));
+  });
+
+  it('a wrong key stops the batch: no further prompt is sent', async () => {
+    const keyed = await startSandbox({ port: 0, apiKey: 'pictor-right-key-2a6d' });
+    try {
+      const prompts = ['one', 'two', 'three', 'four', 'five'].map((p) => `a ${p} of a kind`).join('\n');
+      const outputs = await runWith({ prompt: prompts, 'api-key': 'pictor-wrong-key-8c1e', 'base-url': keyed.urls.together, 'output-dir': await freshDir() });
+      // Two prompts run at once: at most those two reached the provider.
+      expect(keyed.stats.generations.together).toBeLessThanOrEqual(2);
+      expect(outputs).toMatchObject({ count: 0, failed: 5 });
+      const message = mocked.setFailed.mock.calls[0]![0] as string;
+      expect(message).toContain('AuthenticationError: 401 Unauthorized');
+      expect(message).toMatch(/\n[345] prompt\(s\) not run: the batch stopped at that error$/);
+    } finally {
+      await keyed.close();
+    }
   });
 });

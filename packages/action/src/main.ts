@@ -1,11 +1,29 @@
 import * as core from '@actions/core';
-import { createPictorClient, PictorError, runBatch, type BatchReport, type PictorClient } from '@pictor/core';
+import {
+  AuthenticationError,
+  createPictorClient,
+  PermissionDeniedError,
+  PictorError,
+  QuotaExceededError,
+  runBatch,
+  type BatchReport,
+  type PictorClient,
+} from '@pictor/core';
 import { createBatchProgress, displayPath } from './batch-progress.js';
 import { readInputs } from './read-inputs.js';
 import { writeSummary } from './write-summary.js';
 
+const LISTED_FAILURES = 10;
+
+/** Errors every other prompt would meet too (a wrong key, no access, no quota): the batch stops at the first. */
+function stopsTheBatch(error: PictorError): boolean {
+  return AuthenticationError.isInstance(error) || PermissionDeniedError.isInstance(error) || QuotaExceededError.isInstance(error);
+}
+
 function describeFailures(report: BatchReport): string {
-  const lines = report.failures.map((f) => `line ${f.line} "${f.prompt}": ${f.error.name}: ${f.error.message}`);
+  const lines = report.failures.slice(0, LISTED_FAILURES).map((f) => `line ${f.line} "${f.prompt}": ${f.error.name}: ${f.error.message}`);
+  if (report.failures.length > LISTED_FAILURES) lines.push(`… and ${report.failures.length - LISTED_FAILURES} more (see the job summary)`);
+  if (report.notStarted) lines.push(`${report.notStarted} prompt(s) not run: the batch stopped at that error`);
   return `${report.failed} of ${report.total} prompt(s) failed:\n${lines.join('\n')}`;
 }
 
@@ -25,13 +43,18 @@ export async function run(): Promise<void> {
       onRetry: ({ attempt, error, delayMs }) => core.info(`Retry ${attempt} in ${delayMs} ms after ${error.name}: ${error.message}`),
     });
     const progress = createBatchProgress(inputs.jobs.length, inputs.outputDir);
+    const stop = new AbortController();
     const report = await runBatch({
       client,
       jobs: inputs.jobs,
       outDir: inputs.outputDir,
       skipExisting: inputs.skipExisting,
       fileName: inputs.fileName,
-      onEvent: progress.onEvent,
+      signal: stop.signal,
+      onEvent: (event) => {
+        progress.onEvent(event);
+        if (event.type === 'failed' && stopsTheBatch(event.error)) stop.abort();
+      },
     });
 
     const rows = progress.rows();
@@ -41,14 +64,16 @@ export async function run(): Promise<void> {
     core.setOutput('count', rows.length);
     core.setOutput('generated', progress.counts.generated);
     core.setOutput('skipped', progress.counts.skipped);
-    core.setOutput('failed', report.failed);
-    core.info(`${progress.counts.generated} image(s) generated, ${progress.counts.skipped} skipped, ${report.failed} prompt(s) failed.`);
+    const failed = report.failed + report.notStarted;
+    core.setOutput('failed', failed);
+    core.info(`${progress.counts.generated} image(s) generated, ${progress.counts.skipped} skipped, ${failed} prompt(s) failed or not run.`);
     const target = `${client.provider} at ${client.baseURL}, model ${client.defaultModel ?? 'the provider default'}`;
     await writeSummary({ rows, report, target, manifest });
 
-    if (report.failed > 0) {
+    if (failed > 0) {
       const message = describeFailures(report);
-      if (inputs.failOnPartial || report.failed === report.total) core.setFailed(message);
+      // A run that produced no image at all is never "partial".
+      if (inputs.failOnPartial || rows.length === 0) core.setFailed(message);
       else core.warning(message);
     }
   } catch (error) {

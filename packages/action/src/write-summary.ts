@@ -46,7 +46,7 @@ export async function writeSummary({ rows, report, target, manifest }: SummaryIn
     .addHeading('Pictor images', 2)
     .addRaw(
       `<p>${generated} generated, ${rows.length - generated} skipped (already in <code>${escapeHtml(manifest)}</code>), ` +
-        `${report.failed} of ${report.total} prompt(s) failed — ${escapeHtml(target)}.</p>`,
+        `${report.failed} of ${report.total} prompt(s) failed${report.notStarted ? `, ${report.notStarted} not run` : ''} — ${escapeHtml(target)}.</p>`,
       true,
     );
   if (rows.length) summary.addTable([header, ...body]);
