@@ -16,7 +16,7 @@ function isWebURL(url: string | undefined): url is string {
 export interface SummaryInput {
   rows: ImageRow[];
   report: BatchReport;
-  /** e.g. `Together AI, black-forest-labs/FLUX.1-schnell`. */
+  /** Provider, base URL and model, e.g. `together at https://api.together.xyz/v1, model black-forest-labs/FLUX.1-schnell`. */
   target: string;
   manifest: string;
 }
