@@ -20,7 +20,7 @@ function inputEnvName(name: string): string {
 
 /**
  * Runs the committed `dist/index.js` as a GitHub runner runs a `node24` action: the action's folder as checked
- * out (its action.yml and dist/, no node_modules anywhere above it), `node <action>/dist/index.js` in the
+ * out (action.yml, package.json, dist/; no node_modules anywhere above it), `node <action>/dist/index.js` in the
  * workspace, an `INPUT_*` variable for every input (action.yml's defaults, then `inputs`), and fresh
  * `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` files whose contents come back parsed.
  */
@@ -28,7 +28,7 @@ export async function runLikeRunner(workspace: string, inputs: Record<string, st
   const runner = await mkdtemp(join(tmpdir(), 'pictor-runner-'));
   const action = join(runner, 'action');
   await mkdir(join(action, 'dist'), { recursive: true });
-  for (const file of ['action.yml', 'dist/index.js']) await copyFile(join(packageDir, file), join(action, file));
+  for (const file of ['action.yml', 'package.json', 'dist/index.js']) await copyFile(join(packageDir, file), join(action, file));
   const outputFile = join(runner, 'output');
   const summaryFile = join(runner, 'summary');
   await writeFile(outputFile, '');
