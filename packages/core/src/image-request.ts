@@ -70,15 +70,14 @@ export type NormalizedRequest = Omit<z.output<typeof imageRequestSchema>, 'size'
   aspectRatio?: AspectRatio;
 };
 
-/** Turns zod issues into field-named issues. */
+/** Turns zod issues into field-named issues; each unknown key is its own issue, named with its full path. */
 export function toFieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
-  return issues.map((issue) => {
-    let message = issue.message;
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-      return { field: issue.keys.join(','), message };
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: `unknown field ${key}` }));
     }
-    return { field: issue.path.map(String).join('.'), message };
+    return [{ field: path.join('.'), message: issue.message }];
   });
 }
 
