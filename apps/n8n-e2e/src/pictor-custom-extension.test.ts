@@ -1,0 +1,109 @@
+// A real n8n loads the packed n8n-nodes-pictor through N8N_CUSTOM_EXTENSIONS and runs workflows headlessly
+// against the sandbox, over loopback HTTP.
+import { describeImage } from '@pictor/core';
+import { startSandbox, type Sandbox } from '@pictor/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureN8n } from './ensure-n8n.js';
+import { installAsCustomExtension } from './install-node-package.js';
+import { N8nInstance } from './n8n-instance.js';
+import { pictorCredential, pictorWorkflow } from './pictor-workflow.js';
+
+const KEY = 'e2e-key-SECRET-5d0c2b7a91';
+const WRONG_KEY = 'e2e-wrong-key-SECRET-93ae10f4';
+const NODE_TYPE = 'CUSTOM.pictor';
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+
+beforeAll(async () => {
+  const bin = ensureN8n();
+  sandbox = await startSandbox({ port: 0, apiKey: KEY });
+  n8n = await N8nInstance.create(bin);
+  n8n.setEnv('N8N_CUSTOM_EXTENSIONS', installAsCustomExtension(n8n.userFolder));
+  const baseUrl = sandbox.urls.together;
+  await n8n.importCredentials([
+    pictorCredential('pictorGoodKey001', { provider: 'together', apiKey: KEY, baseUrl }),
+    pictorCredential('pictorWrongKey01', { provider: 'together', apiKey: WRONG_KEY, baseUrl }),
+  ]);
+  await n8n.importWorkflows([
+    pictorWorkflow({
+      id: 'pictorFourPngs01',
+      nodeType: NODE_TYPE,
+      credentialId: 'pictorGoodKey001',
+      parameters: { prompt: 'A lighthouse at dusk', numberOfImages: 4, size: '16:9', seed: 7, outputFormat: 'png' },
+    }),
+    pictorWorkflow({
+      id: 'pictorRateLimit1',
+      nodeType: NODE_TYPE,
+      credentialId: 'pictorGoodKey001',
+      parameters: { prompt: 'patience', numberOfImages: 2, size: 'custom', width: 512, height: 512, seed: 3 },
+    }),
+    pictorWorkflow({
+      id: 'pictorWrongKey01',
+      nodeType: NODE_TYPE,
+      credentialId: 'pictorWrongKey01',
+      parameters: { prompt: 'a locked door' },
+      continueOnFail: true,
+    }),
+  ]);
+});
+
+afterAll(async () => {
+  n8n?.dispose();
+  await sandbox?.close();
+});
+
+describe('n8n-nodes-pictor in a real n8n (custom extension)', () => {
+  it('Manual Trigger → Pictor (n = 4, PNG): four items with PNG binaries of the right size and file name', async () => {
+    const run = await n8n.execute('pictorFourPngs01');
+
+    expect(run.code, run.stderr).toBe(0);
+    const items = run.itemsOf('Pictor');
+    expect(items).toHaveLength(4);
+    for (const [index, item] of items.entries()) {
+      const binary = item.binary?.data;
+      expect(binary).toMatchObject({
+        mimeType: 'image/png',
+        fileExtension: 'png',
+        fileName: `a-lighthouse-at-dusk-7-${index}.png`,
+        fileSize: expect.stringMatching(/^\d+(\.\d+)? [kM]?B$/),
+      });
+      const stored = describeImage(n8n.binaryBytes(binary!));
+      expect(stored).toMatchObject({ mediaType: 'image/png', width: 1344, height: 768, sha256: item.json.sha256 });
+      expect(item.json).toMatchObject({ index, seed: 7, width: 1344, height: 768, model: 'black-forest-labs/FLUX.1-schnell' });
+      expect(item.pairedItem).toEqual({ item: 0 });
+    }
+  });
+
+  it('a 429 with Retry-After, then success: the images still come out', async () => {
+    sandbox.stats.reset();
+    sandbox.setFaults([{ fault: 'rate-limit', times: 1, retryAfter: 1 }]);
+
+    const run = await n8n.execute('pictorRateLimit1');
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(sandbox.stats.faults['rate-limit']).toBe(1);
+    expect(sandbox.stats.generations.together).toBe(2);
+    const items = run.itemsOf('Pictor');
+    expect(items.map((item) => item.binary?.data?.fileName)).toEqual(['patience-3-0.png', 'patience-3-1.png']);
+    expect(describeImage(n8n.binaryBytes(items[1]!.binary!.data!))).toMatchObject({ width: 512, height: 512 });
+  });
+
+  it("a wrong key with Continue On Fail: an error item with the provider's message, and no key anywhere", async () => {
+    const run = await n8n.execute('pictorWrongKey01');
+
+    expect(run.code, run.stderr).toBe(0);
+    const items = run.itemsOf('Pictor');
+    expect(items).toHaveLength(1);
+    expect(items[0]?.binary).toBeUndefined();
+    expect(items[0]?.json).toMatchObject({
+      error: expect.stringMatching(/^401 Unauthorized: Incorrect API key provided/),
+      status: 401,
+      code: 'invalid_api_key',
+      providerMessage: expect.stringMatching(/^Incorrect API key provided/),
+    });
+    expect(items[0]?.pairedItem).toEqual({ item: 0 });
+    expect(`${run.stdout}\n${run.stderr}`).not.toContain(WRONG_KEY);
+    expect(`${run.stdout}\n${run.stderr}`).not.toContain(KEY);
+  });
+});
