@@ -4,7 +4,7 @@ import type { PictorWarning } from '@pictor/core';
 export function formatWarning(warning: PictorWarning): string {
   switch (warning.type) {
     case 'unsupported-setting':
-      return `${warning.setting} was not sent: ${warning.details}`;
+      return warning.details;
     case 'media-type-mismatch':
       return `image ${warning.index}: the provider said ${warning.declared} but sent ${warning.actual}`;
     default:

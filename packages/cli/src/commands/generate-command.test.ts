@@ -92,6 +92,13 @@ describe('pictor generate', () => {
     expect((await dimensions(path!)).mediaType).toBe('image/png');
   });
 
+  it('warns on stderr about a setting the provider does not take, and lists it in --json', async () => {
+    const run = await generate('a paper boat', ['--quality', 'high', '--json']);
+    expect(run.code).toBe(0);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: warning: .*does not accept quality; it was not sent$/)]);
+    expect(JSON.parse(run.stdout).warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', setting: 'quality' })]);
+  });
+
   it('refuses an invalid request with exit 2, naming the flag, before any request', async () => {
     const run = await generate('a lighthouse', ['--steps', '0']);
     expect(run.code).toBe(2);
