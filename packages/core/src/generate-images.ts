@@ -94,7 +94,8 @@ async function toImage(
   if (!bytes && item.url) {
     const got = await downloadImage(item.url, { dispatcher: ctx.http.dispatcher, ...ctx.download, signal });
     bytes = got.bytes;
-    declared = got.declaredType?.split(';')[0]?.trim() || declared;
+    // Media types are case-insensitive (RFC 9110 §8.3.1): `IMAGE/PNG` says the same as `image/png`.
+    declared = got.declaredType?.split(';')[0]?.trim().toLowerCase() || declared;
   }
   if (!bytes) throw new ResponseValidationError(`Image ${index} has no data`);
   const info = describeImage(bytes);
