@@ -90,7 +90,7 @@ export async function downloadImage(url: string, options: DownloadImageOptions):
 
     const declaredLength = Number(headers['content-length']);
     if (declaredLength > maxBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge(target.href, maxBytes, `declares ${declaredLength} bytes`);
     }
     const chunks: Buffer[] = [];
@@ -136,9 +136,18 @@ async function drain(body: Dispatcher.ResponseData['body'], signal: AbortSignal 
   try {
     await body.dump(signal ? { limit: DRAIN_LIMIT, signal } : { limit: DRAIN_LIMIT });
   } catch {
-    body.destroy();
+    discard(body);
   }
   if (signal?.aborted) throw abortError(signal.reason);
+}
+
+/**
+ * Destroys a body that will not be read. Destroying an unread undici body makes it emit a `RequestAbortedError`;
+ * with no listener that error would be an uncaught exception (it is, whenever the body had fully arrived).
+ */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function tooLarge(url: string, maxBytes: number, detail: string): DownloadError {
