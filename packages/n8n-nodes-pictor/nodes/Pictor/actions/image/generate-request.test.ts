@@ -1,5 +1,8 @@
+import { ASPECT_RATIO_NAMES, ASPECT_RATIOS, type AspectRatio } from '@pictor/core';
+import type { INodePropertyOptions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { fakeExecuteFunctions } from '../../../../test/fake-execute-functions';
+import { generateProperties } from './generate.description';
 import { readGenerateRequest, type GenerateOptions } from './generate-request';
 
 const credentials = { provider: 'together' as const, apiKey: 'unused' };
@@ -75,5 +78,18 @@ describe('readGenerateRequest', () => {
   it('sends a custom size as width and height', () => {
     expect(read({ prompt: 'x', size: 'custom', width: 640, height: 480 })).toMatchObject({ width: 640, height: 480 });
     expect(read({ prompt: 'x', size: 'custom', width: 640, height: 480 }).aspectRatio).toBeUndefined();
+  });
+});
+
+describe('Size presets', () => {
+  it("offer exactly core's aspect ratios, labelled with the pixel sizes core sends", () => {
+    const size = generateProperties.find((p) => p.name === 'size');
+    const presets = (size?.options as INodePropertyOptions[]).filter((o) => o.value !== 'custom' && o.value !== 'default');
+
+    expect(presets.map((o) => o.value).sort()).toEqual([...ASPECT_RATIO_NAMES].sort());
+    for (const option of presets) {
+      const { width, height } = ASPECT_RATIOS[option.value as AspectRatio];
+      expect(option.name).toBe(`${String(option.value)} (${width}x${height})`);
+    }
   });
 });

@@ -181,6 +181,15 @@ describe('Image → Generate', () => {
     expect(error.message).toMatch(/^No response headers from .+ within 1000 ms$/);
   });
 
+  it('stops when the execution is cancelled', async () => {
+    const error = await failureOf(
+      runNode({ credentials: credentialsFor(sandbox), parameters: { prompt: 'never mind' }, signal: AbortSignal.abort() }),
+    );
+
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.message).toMatch(/abort/i);
+  });
+
   it('refuses invalid fields before any call, naming them', async () => {
     const error = await failureOf(
       runNode({ credentials: credentialsFor(sandbox), parameters: { prompt: 'x', steps: 60, options: { imageUrl: 'not a url' } } }),
