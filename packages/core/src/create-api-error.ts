@@ -13,7 +13,7 @@ import {
   UnprocessableEntityError,
   type APIErrorInit,
 } from './errors/index.js';
-import { parseErrorBody } from './parse-error-body.js';
+import { parseErrorBody, type ProviderErrorInfo } from './parse-error-body.js';
 import { parseRetryAfter } from './retry-after.js';
 
 const QUOTA = /insufficient_quota|quota|billing|balance|credits?/i;
@@ -27,16 +27,22 @@ export function createAPIError(input: {
   attempts: number;
   redact: (text: string) => string;
 }): APIError {
-  const info = parseErrorBody(input.redact(input.bodyText));
+  const parsed = parseErrorBody(input.redact(input.bodyText));
+  // Once more after parsing: a key echoed with JSON escapes (`\/`, `\u002d`) is only whole once unescaped.
+  const info = Object.fromEntries(
+    Object.entries(parsed).map(([field, value]) => [field, value === undefined ? undefined : input.redact(value)]),
+  ) as ProviderErrorInfo;
+  // The error keeps the response headers, and a gateway may echo the key in one (`www-authenticate`, …).
+  const headers = Object.fromEntries(Object.entries(input.headers).map(([name, value]) => [name, input.redact(value)]));
   const init: APIErrorInit = {
     status: input.status,
     providerMessage: info.message,
     type: info.type,
     code: info.code,
     param: info.param,
-    requestId: input.headers['x-request-id'] ?? input.headers['request-id'],
+    requestId: headers['x-request-id'] ?? headers['request-id'],
     attempts: input.attempts,
-    headers: input.headers,
+    headers,
     url: input.url,
   };
   switch (input.status) {
@@ -55,7 +61,7 @@ export function createAPIError(input: {
     case 429: {
       const quota = [info.code, info.type].some((v) => v === 'insufficient_quota') ||
         (info.code === undefined && info.type === undefined && QUOTA.test(info.message ?? ''));
-      const retryAfterMs = parseRetryAfter(input.headers);
+      const retryAfterMs = parseRetryAfter(headers);
       return quota ? new QuotaExceededError({ ...init, retryAfterMs }) : new RateLimitError({ ...init, retryAfterMs });
     }
     case 500:
