@@ -1,0 +1,200 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPictorClient, PictorError, type PictorClient, type PictorClientOptions, type RetryEvent } from '@pictor/core';
+import { startSandbox, type FaultName, type Sandbox } from '@pictor/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorLeaks, KEY, KEY_SECRET, leaksIn, SANDBOX_KEY } from './__fixtures__/leak-check.ts';
+
+// Core is every front door's floor: its errors (message, String, stack, JSON, toJSON, util.inspect and the
+// whole cause chain), its retry events and its partial-failure results must never carry the key, whatever the
+// provider does — refuse it, fail in any of the sandbox's ways, or echo it back.
+
+let guarded: Sandbox;
+let open: Sandbox;
+const clients: PictorClient[] = [];
+
+beforeAll(async () => {
+  guarded = await startSandbox({ apiKey: SANDBOX_KEY });
+  open = await startSandbox({ oversizedBytes: 256 * 1024 });
+});
+afterAll(async () => {
+  for (const c of clients) await c.close();
+  await guarded.close();
+  await open.close();
+});
+
+function client(options: PictorClientOptions): PictorClient {
+  const c = createPictorClient({ retryDelay: { initialMs: 1, maxMs: 5 }, ...options });
+  clients.push(c);
+  return c;
+}
+
+/** Runs `fn`, returning what it threw plus every error handed to `onRetry` on the way. */
+async function failures(make: (onRetry: (e: RetryEvent) => void) => Promise<unknown>): Promise<Record<string, unknown>> {
+  const seen: Record<string, unknown> = {};
+  let n = 0;
+  const result = await make((event) => {
+    seen[`retry ${++n}`] = event.error;
+  }).then(
+    (value) => {
+      const failed = (value as { failures?: Array<{ error: unknown }> } | undefined)?.failures ?? [];
+      failed.forEach((f, i) => (seen[`failure ${i}`] = f.error));
+      return value;
+    },
+    (error: unknown) => {
+      seen.thrown = error;
+      return undefined;
+    },
+  );
+  if (result !== undefined) seen.result = JSON.stringify(result, (k, v) => (k === 'bytes' ? undefined : v));
+  return seen;
+}
+
+const STAND_INS = [
+  { provider: 'together', model: 'black-forest-labs/FLUX.1-schnell' },
+  { provider: 'openai', model: 'dall-e-2' },
+  { provider: 'r9s', model: 'dall-e-2' },
+  { provider: 'ai-stats', model: 'openai/dall-e-2' },
+] as const;
+
+describe('core never gives the key away', () => {
+  it.each(STAND_INS)('a refused key at the $provider stand-in: generate and listModels', async ({ provider, model }) => {
+    const seen = await failures((onRetry) =>
+      client({ provider, apiKey: KEY, baseURL: guarded.urls[provider], model, onRetry }).generate({ prompt: 'a locked door' }),
+    );
+    const models = await failures((onRetry) => client({ provider, apiKey: KEY, baseURL: guarded.urls[provider], onRetry }).listModels());
+    expect((seen.thrown as PictorError).name).toBe('AuthenticationError');
+    expect((models.thrown as PictorError).name).toBe('AuthenticationError');
+    // The stand-in masks the key as the provider does (first 3 and last 4 characters): the test can see a leak.
+    expect((seen.thrown as { providerMessage: string }).providerMessage).toMatch(/Incorrect API key provided: sk-\*+/);
+    expect(errorLeaks({ ...seen, ...Object.fromEntries(Object.entries(models).map(([k, v]) => [`models ${k}`, v])) })).toEqual({});
+  });
+
+  const FAULTS: FaultName[] = [
+    'rate-limit',
+    'quota',
+    'server-error',
+    'unavailable',
+    'reset',
+    'slow-headers',
+    'truncated-json',
+    'malformed-json',
+    'invalid-base64',
+    'oversized',
+    'expired-url',
+  ];
+  it.each(FAULTS)('every failure mode: %s (retries exhausted, base64 and URL answers)', async (fault) => {
+    const headers = { 'x-sandbox-fault': fault, 'x-sandbox-delay-ms': '2500', 'x-sandbox-retry-after': '0' };
+    const common = {
+      apiKey: KEY,
+      headers,
+      maxRetries: 1,
+      timeoutMs: 100,
+      maxResponseBytes: 128 * 1024,
+      download: { maxBytes: 64 * 1024 },
+    };
+    const together = await failures((onRetry) =>
+      client({ ...common, provider: 'together', baseURL: open.urls.together, onRetry }).generate({ prompt: 'x', width: 64, height: 64 }),
+    );
+    const openai = await failures((onRetry) =>
+      client({ ...common, provider: 'openai', baseURL: open.urls.openai, onRetry }).generate({ prompt: 'x', model: 'dall-e-2', size: '256x256', responseFormat: 'url' }),
+    );
+    expect(Object.keys(together).length + Object.keys(openai).length).toBeGreaterThan(0);
+    for (const error of [together.thrown, openai.thrown].filter(Boolean)) expect(PictorError.isInstance(error)).toBe(true);
+    expect(errorLeaks({ ...together, ...Object.fromEntries(Object.entries(openai).map(([k, v]) => [`openai ${k}`, v])) })).toEqual({});
+  });
+
+  describe('a gateway that echoes the key back', () => {
+    let server: Server;
+    let base: string;
+    /** The key a request carried, as the gateway saw it. */
+    const keyOf = (auth: string | undefined) => (auth ?? '').replace(/^Bearer /, '');
+
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        const key = keyOf(req.headers.authorization);
+        const path = req.url ?? '';
+        const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+          res.end(body);
+        };
+        req.resume();
+        req.on('end', () => {
+          if (path.includes('/plain/')) return send(401, `Unauthorized key ${key}\n`, { 'content-type': 'text/plain' });
+          if (path.includes('/json/')) return send(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${key}`, type: key, code: key, param: key } }));
+          // PHP's json_encode writes "/" as "\/"; others write every character as \uXXXX: the raw text no longer holds the key.
+          if (path.includes('/escaped/')) return send(401, `{"error":{"message":"Incorrect API key provided: ${key.replace(/\//g, '\\/')}","code":"invalid_api_key"}}`);
+          if (path.includes('/unicode/')) {
+            const escaped = [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+            return send(401, `{"error":{"message":"bad key ${escaped}"}}`);
+          }
+          if (path.includes('/header/')) return send(500, '{"error":{"message":"upstream failed"}}', { 'x-echo-authorization': `Bearer ${key}`, 'www-authenticate': `Bearer error="invalid_token", token="${key}"` });
+          if (path.includes('/retry/')) return send(503, JSON.stringify({ error: { message: `overloaded for ${key}` } }));
+          if (path.includes('/body/')) return send(200, `{"id":"x","model":"m","object":"list","data":[{"index":0,"b64_json":"${key}"}]}`);
+          if (path.includes('/malformed/')) return send(200, `{"id":"${key}","model":"m","object":"list","data":[{"index":0,"b64_json":"iVBORw0KGgo="}], "x": "\\q${key}"}`);
+          send(404, '{}');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const KEY_WITH_SLASH = `sk-pictor/LEAKCHECK/${KEY_SECRET}`;
+    it.each([
+      ['in a JSON envelope (message, type, code, param)', 'json', KEY],
+      ['as plain text', 'plain', KEY],
+      ['JSON-escaped ("/" as "\\/")', 'escaped', KEY_WITH_SLASH],
+      ['JSON-escaped (every character as \\uXXXX)', 'unicode', KEY],
+      ['in response headers', 'header', KEY],
+      ['in every retried answer', 'retry', KEY],
+      ['as the image data', 'body', KEY],
+      ['inside a malformed success body', 'malformed', KEY],
+    ])('%s', async (_label, path, key) => {
+      for (const dialect of ['together', 'openai'] as const) {
+        const seen = await failures((onRetry) =>
+          client({ provider: 'custom', dialect, baseURL: `${base}/${path}/v1`, apiKey: key, model: 'm', maxRetries: 2, onRetry }).generate({ prompt: 'x' }),
+        );
+        expect(PictorError.isInstance(seen.thrown), String(seen.thrown)).toBe(true);
+        expect(errorLeaks(seen, key)).toEqual({});
+      }
+    });
+  });
+
+  it('a key with characters no HTTP header may carry fails typed, without showing it', async () => {
+    for (const key of [`${KEY}\nX-Injected: 1`, `${KEY}\u2026`, `${KEY}\u0000`]) {
+      const seen = await failures((onRetry) =>
+        client({ provider: 'together', apiKey: key, baseURL: open.urls.together, maxRetries: 1, onRetry }).generate({ prompt: 'x', width: 64, height: 64 }),
+      );
+      expect(PictorError.isInstance(seen.thrown) || seen.result !== undefined, String(seen.thrown)).toBe(true);
+      expect(errorLeaks(seen)).toEqual({});
+    }
+  });
+
+  it('bad client options name the field and never echo the key', () => {
+    const attempts: Array<Record<string, unknown>> = [
+      { provider: 'together', apiKey: KEY, timeoutMs: 'soon' },
+      { provider: 'together', apiKey: KEY, baseURL: `ftp://${KEY}@example.com` },
+      { provider: 'together', apiKey: KEY, headers: { authorization: 7 } },
+      { provider: 'together', apiKey: KEY, nonsense: KEY },
+      { provider: 'custom', apiKey: KEY, baseURL: KEY },
+    ];
+    const errors: Record<string, unknown> = {};
+    attempts.forEach((options, i) => {
+      try {
+        createPictorClient(options as PictorClientOptions);
+      } catch (error) {
+        errors[`options ${i}`] = error;
+      }
+    });
+    expect(Object.keys(errors)).toHaveLength(attempts.length);
+    expect(errorLeaks(errors)).toEqual({});
+  });
+
+  it('the leak check itself finds a key (it can fail)', () => {
+    expect(leaksIn(`Bearer ${KEY}`)).not.toEqual([]);
+    expect(leaksIn(`...${KEY_SECRET.slice(5, 14)}...`)).not.toEqual([]);
+    expect(errorLeaks({ e: new Error('x', { cause: new Error(`deep ${KEY}`) }) })).not.toEqual({});
+    expect(leaksIn(`Incorrect API key provided: sk-********************${KEY.slice(-4)}`)).toEqual([]);
+  });
+});
