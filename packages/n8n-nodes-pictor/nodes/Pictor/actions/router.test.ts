@@ -64,6 +64,21 @@ describe('router', () => {
     expect(JSON.stringify(items)).not.toContain(WRONG_KEY);
   });
 
+  it('with Continue On Fail, an unreachable provider gives an error item saying so', async () => {
+    const items = await runNode({
+      credentials: { provider: 'custom-openai', apiKey: TEST_KEY, baseUrl: 'http://127.0.0.1:9/v1' },
+      continueOnFail: true,
+      parameters: { model: { mode: 'id', value: 'gpt-image-1' }, prompt: 'hello?', options: { maxRetries: 0 } },
+    });
+
+    expect(items[0]?.json).toMatchObject({
+      error: 'The service refused the connection - perhaps it is offline',
+      name: 'ConnectionError',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(items[0]?.pairedItem).toEqual({ item: 0 });
+  });
+
   it('lists the provider image models, one item per model, paired with the input item', async () => {
     const items = await runNode({
       credentials: credentialsFor(sandbox, 'openai'),

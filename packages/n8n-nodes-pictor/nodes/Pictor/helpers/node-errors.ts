@@ -19,7 +19,7 @@ function hintFor(error: APIError): string | undefined {
   return undefined;
 }
 
-function describe(error: PictorError): string | undefined {
+function descriptionOf(error: PictorError): string | undefined {
   const parts = [
     APIError.isInstance(error) ? hintFor(error) : undefined,
     APIError.isInstance(error) && error.requestId ? `Request ID: ${error.requestId}.` : undefined,
@@ -45,7 +45,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
   if (PictorError.isInstance(error)) {
     return new NodeApiError(node, error.toJSON() as JsonObject, {
       message: error.message,
-      description: describe(error),
+      description: descriptionOf(error),
       ...(APIError.isInstance(error) ? { httpCode: String(error.status) } : {}),
       itemIndex,
     });
@@ -53,13 +53,16 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
   return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 }
 
-/** The JSON of an error item under "Continue On Fail": n8n's message, plus the provider's details when known. */
+/**
+ * The JSON of an error item under "Continue On Fail": n8n's message (n8n rewords some, such as a refused
+ * connection), plus the provider's details when known, and core's own message when n8n reworded it.
+ */
 export function toErrorJson(error: NodeApiError | NodeOperationError, cause: unknown): JsonObject {
   const json: JsonObject = { error: error.message };
   if (error.description) json.description = error.description;
   const details = PictorError.isInstance(cause) ? cause.toJSON() : {};
   for (const [key, value] of Object.entries(details)) {
-    if (key !== 'message' && value !== undefined) json[key] = value as JsonValue;
+    if (value !== undefined && !(key === 'message' && value === error.message)) json[key] = value as JsonValue;
   }
   return json;
 }

@@ -263,7 +263,7 @@ export const generateProperties: INodeProperties[] = [
         name: 'timeout',
         type: 'number',
         default: 600000,
-        typeOptions: { minValue: 1000 },
+        typeOptions: { minValue: 1000, maxValue: 3600000 },
         description:
           'How long, in milliseconds, to wait for each call to answer (and between chunks of its body). Slow models take minutes.',
       },

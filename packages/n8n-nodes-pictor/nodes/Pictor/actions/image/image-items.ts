@@ -8,7 +8,7 @@ export interface ImageItemsOptions {
 }
 
 /** `<slug of the prompt>-<seed or "random">-<index>.<ext>`, e.g. `a-lighthouse-at-dusk-7-0.png`. */
-export function imageFileName(prompt: string, image: GeneratedImage): string {
+function imageFileName(prompt: string, image: GeneratedImage): string {
   return `${slugify(prompt)}-${image.seed ?? 'random'}-${image.index}.${image.extension}`;
 }
 
