@@ -74,7 +74,6 @@ export class N8nInstance {
   private constructor(
     private readonly bin: string,
     brokerPort: number,
-    extraEnv: Record<string, string>,
   ) {
     this.userFolder = mkdtempSync(join(tmpdir(), 'pictor-n8n-'));
     this.env = {
@@ -86,12 +85,11 @@ export class N8nInstance {
       // Each instance its own task-broker port, so a concurrent n8n on this machine does not collide.
       N8N_RUNNERS_BROKER_PORT: String(brokerPort),
       ...QUIET_ENV,
-      ...extraEnv,
     };
   }
 
-  static async create(bin: string, env: Record<string, string> = {}): Promise<N8nInstance> {
-    return new N8nInstance(bin, await freePort(), env);
+  static async create(bin: string): Promise<N8nInstance> {
+    return new N8nInstance(bin, await freePort());
   }
 
   /** Sets a variable for the commands that follow (e.g. once the folder to point it at exists). */

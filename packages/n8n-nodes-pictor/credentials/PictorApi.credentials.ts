@@ -35,7 +35,7 @@ export class PictorApi implements ICredentialType {
       options: [
         { name: 'Together AI', value: 'together' },
         { name: 'OpenAI', value: 'openai' },
-        { name: 'R9s', value: 'r9s' },
+        { name: 'r9s', value: 'r9s' },
         { name: 'AI Stats', value: 'ai-stats' },
         {
           name: 'Custom (OpenAI-Compatible)',

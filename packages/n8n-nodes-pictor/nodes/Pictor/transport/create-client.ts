@@ -10,7 +10,7 @@ export interface PictorCredentials {
 }
 
 /** Maps a credential to core's client options: `custom-openai` / `custom-together` are core's `custom` provider. */
-export function clientOptionsFromCredentials({ provider, apiKey, baseUrl }: PictorCredentials): PictorClientOptions {
+function clientOptionsFromCredentials({ provider, apiKey, baseUrl }: PictorCredentials): PictorClientOptions {
   // An empty field falls back to the provider's own base URL.
   const common = { apiKey, baseURL: baseUrl?.trim() || undefined };
   if (provider === 'custom-openai') return { provider: 'custom', dialect: 'openai', ...common };
