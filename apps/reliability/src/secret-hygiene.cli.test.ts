@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type FaultName, type Sandbox } from '@pictor/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PICTOR_BIN, requireBuilt } from './__fixtures__/front-doors.ts';
+import { ECHOES, startEchoGateway, type Echo, type EchoGateway } from './__fixtures__/echo-gateway.ts';
 import { KEY, leaksIn, SANDBOX_KEY } from './__fixtures__/leak-check.ts';
 import { runNode, type NodeRun } from './__fixtures__/run-node.ts';
 
@@ -89,32 +88,19 @@ describe('pictor --verbose never prints the key', () => {
   });
 
   describe('a gateway that echoes the key', () => {
-    let server: Server;
-    let base: string;
+    let gateway: EchoGateway;
     beforeAll(async () => {
-      server = createServer((req, res) => {
-        const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-        req.resume();
-        req.on('end', () => {
-          const body = (req.url ?? '').includes('/escaped/')
-            ? `{"error":{"message":"Incorrect API key provided: ${key.replace(/\//g, '\\/')}","type":"invalid_request_error"}}`
-            : JSON.stringify({ error: { message: `No such key ${key}`, type: key, code: key } });
-          res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': `Bearer token="${key}"`, 'content-length': Buffer.byteLength(body) });
-          res.end(body);
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      gateway = await startEchoGateway();
     });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(() => gateway.close());
 
-    it.each([
-      ['in its JSON message and a header', 'plain', KEY],
-      ['JSON-escaped', 'escaped', KEY.replace(/-/g, '/')],
-    ])('%s', async (_label, path, key) => {
+    it.each(Object.entries(ECHOES) as Array<[Echo, string]>)('%s: %s', async (echo) => {
+      const key = echo === 'escaped' ? KEY.replace(/-/g, '/') : KEY;
       for (const json of [[], ['--json']]) {
-        const run = await pictor(['generate', 'x', '--base-url', `${base}/${path}/v1`, '--dialect', 'openai', '-m', 'm', '-o', join(dir, 'echo'), ...json], { PICTOR_API_KEY: key });
-        expect(run.code, run.stderr).toBe(3);
+        const run = await pictor(['generate', 'x', '--base-url', gateway.url(echo), '--dialect', 'openai', '-m', 'm', '--retries', '1', '-o', join(dir, 'echo'), ...json], {
+          PICTOR_API_KEY: key,
+        });
+        expect(run.code, run.stderr).not.toBe(0);
         expectNoLeak(run, key);
       }
     });

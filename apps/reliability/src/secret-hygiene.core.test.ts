@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPictorClient, PictorError, type PictorClient, type PictorClientOptions, type RetryEvent } from '@pictor/core';
 import { startSandbox, type FaultName, type Sandbox } from '@pictor/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ECHOES, startEchoGateway, type Echo, type EchoGateway } from './__fixtures__/echo-gateway.ts';
 import { errorLeaks, KEY, KEY_SECRET, leaksIn, SANDBOX_KEY } from './__fixtures__/leak-check.ts';
 
 // Core is every front door's floor: its errors (message, String, stack, JSON, toJSON, util.inspect and the
@@ -105,55 +104,19 @@ describe('core never gives the key away', () => {
   });
 
   describe('a gateway that echoes the key back', () => {
-    let server: Server;
-    let base: string;
-    /** The key a request carried, as the gateway saw it. */
-    const keyOf = (auth: string | undefined) => (auth ?? '').replace(/^Bearer /, '');
-
+    let gateway: EchoGateway;
     beforeAll(async () => {
-      server = createServer((req, res) => {
-        const key = keyOf(req.headers.authorization);
-        const path = req.url ?? '';
-        const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-          res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
-          res.end(body);
-        };
-        req.resume();
-        req.on('end', () => {
-          if (path.includes('/plain/')) return send(401, `Unauthorized key ${key}\n`, { 'content-type': 'text/plain' });
-          if (path.includes('/json/')) return send(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${key}`, type: key, code: key, param: key } }));
-          // PHP's json_encode writes "/" as "\/"; others write every character as \uXXXX: the raw text no longer holds the key.
-          if (path.includes('/escaped/')) return send(401, `{"error":{"message":"Incorrect API key provided: ${key.replace(/\//g, '\\/')}","code":"invalid_api_key"}}`);
-          if (path.includes('/unicode/')) {
-            const escaped = [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
-            return send(401, `{"error":{"message":"bad key ${escaped}"}}`);
-          }
-          if (path.includes('/header/')) return send(500, '{"error":{"message":"upstream failed"}}', { 'x-echo-authorization': `Bearer ${key}`, 'www-authenticate': `Bearer error="invalid_token", token="${key}"` });
-          if (path.includes('/retry/')) return send(503, JSON.stringify({ error: { message: `overloaded for ${key}` } }));
-          if (path.includes('/body/')) return send(200, `{"id":"x","model":"m","object":"list","data":[{"index":0,"b64_json":"${key}"}]}`);
-          if (path.includes('/malformed/')) return send(200, `{"id":"${key}","model":"m","object":"list","data":[{"index":0,"b64_json":"iVBORw0KGgo="}], "x": "\\q${key}"}`);
-          send(404, '{}');
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      gateway = await startEchoGateway();
     });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(() => gateway.close());
 
+    // "/" in the key so PHP-style escaping changes how it is written.
     const KEY_WITH_SLASH = `sk-pictor/LEAKCHECK/${KEY_SECRET}`;
-    it.each([
-      ['in a JSON envelope (message, type, code, param)', 'json', KEY],
-      ['as plain text', 'plain', KEY],
-      ['JSON-escaped ("/" as "\\/")', 'escaped', KEY_WITH_SLASH],
-      ['JSON-escaped (every character as \\uXXXX)', 'unicode', KEY],
-      ['in response headers', 'header', KEY],
-      ['in every retried answer', 'retry', KEY],
-      ['as the image data', 'body', KEY],
-      ['inside a malformed success body', 'malformed', KEY],
-    ])('%s', async (_label, path, key) => {
+    it.each(Object.entries(ECHOES) as Array<[Echo, string]>)('%s: %s', async (echo) => {
+      const key = echo === 'escaped' ? KEY_WITH_SLASH : KEY;
       for (const dialect of ['together', 'openai'] as const) {
         const seen = await failures((onRetry) =>
-          client({ provider: 'custom', dialect, baseURL: `${base}/${path}/v1`, apiKey: key, model: 'm', maxRetries: 2, onRetry }).generate({ prompt: 'x' }),
+          client({ provider: 'custom', dialect, baseURL: gateway.url(echo), apiKey: key, model: 'm', maxRetries: 2, onRetry }).generate({ prompt: 'x' }),
         );
         expect(PictorError.isInstance(seen.thrown), String(seen.thrown)).toBe(true);
         expect(errorLeaks(seen, key)).toEqual({});
