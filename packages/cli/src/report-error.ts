@@ -3,10 +3,12 @@ import {
   APIError,
   AuthenticationError,
   ConnectionError,
+  DownloadError,
   PermissionDeniedError,
   PictorError,
   QuotaExceededError,
   RateLimitError,
+  ResponseValidationError,
   TimeoutError,
   ValidationError,
 } from '@pictor/core';
@@ -45,6 +47,11 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
     return `${by} rate-limited the request after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'}: ${error.message}; try again later or lower the concurrency`;
   }
   if (APIError.isInstance(error)) return `${by} answered ${error.message}`;
+  if (ResponseValidationError.isInstance(error)) {
+    const id = error.requestId && !error.message.includes(error.requestId) ? ` (request ${error.requestId})` : '';
+    return `${by} sent a response Pictor cannot use: ${error.message}${id}`;
+  }
+  if (DownloadError.isInstance(error)) return `could not download an image from ${by}: ${error.message}`;
   if (TimeoutError.isInstance(error)) return `${by} did not answer in time: ${error.message}; raise --timeout for slow models`;
   if (ConnectionError.isInstance(error)) return `could not reach ${by}: ${error.message}`;
   if (AbortError.isInstance(error)) return 'interrupted';

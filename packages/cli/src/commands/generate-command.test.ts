@@ -196,6 +196,13 @@ describe('pictor generate', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a response that is not the JSON promised exits 5, naming the request', async () => {
+    sandbox.setFaults([{ fault: 'malformed-json' }]);
+    const run = await generate('a lighthouse', ['--retries', '0']);
+    expect(run.code).toBe(5);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: error: Pictor sandbox sent a response Pictor cannot use: .*request req_[0-9a-f]+/)]);
+  });
+
   it('when one of several calls fails, saves the rest and exits 6', async () => {
     // Together makes at most 4 images a call: 8 images are two calls, and the first one to arrive fails.
     sandbox.setFaults([{ fault: 'server-error' }]);
