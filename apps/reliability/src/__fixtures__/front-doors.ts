@@ -7,7 +7,7 @@ const at = (path: string): string => fileURLToPath(new URL(`../../../../${path}`
 export const PICTOR_BIN = at('packages/cli/dist/bin.js');
 export const ACTION_BUNDLE = at('packages/action/dist/index.js');
 export const N8N_NODE = at('packages/n8n-nodes-pictor/dist/nodes/Pictor/Pictor.node.js');
-export const NEST_APP_MODULE = at('apps/nest-example/dist/app.module.js');
+export const NEST_MAIN = at('apps/nest-example/dist/main.js');
 
 /** Fails early, with the command to run, when a front door is not built. */
 export function requireBuilt(file: string): string {
