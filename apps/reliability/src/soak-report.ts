@@ -21,6 +21,7 @@ export function formatSoakReport(report: SoakReport): string {
     `  unhandled rejections         ${report.unhandledRejections} (uncaught exceptions ${report.uncaughtExceptions})`,
     `  sockets open after close()   ${report.clientSocketsAfterClose} in the client (${report.clientSocketsBeforeClose} before), ${report.sandboxSocketsAfterClose} in the sandbox`,
     `  RSS start → end              ${mib(report.rss.startBytes)} → ${mib(report.rss.endBytes)} (${report.rss.growth >= 0 ? '+' : ''}${(report.rss.growth * 100).toFixed(1)}%)`,
+    `  heap used start → end        ${mib(report.heapUsed.startBytes)} → ${mib(report.heapUsed.endBytes)}`,
     `  HTTP attempts / retries      ${report.attempts} / ${report.retries}`,
     `  faults injected              ${faults.injected} (${((faults.injected / Math.max(1, report.attempts)) * 100).toFixed(1)}% of attempts), accounted ${faults.accounted}, unaccounted ${faults.unaccounted}`,
     '',

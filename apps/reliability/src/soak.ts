@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SOAK_OPTIONS, runSoak, type SoakOptions } from './run-soak.ts';
 import { formatSoakReport } from './soak-report.ts';
 
-const USAGE = `Usage: soak [--requests N] [--concurrency N] [--fault-rate R] [--seed N] [--timeout MS] [--slow-headers MS] [--warmup N] [--json]
+const USAGE = `Usage: soak [--requests N] [--concurrency N] [--fault-rate R] [--seed N] [--timeout MS] [--slow-headers MS] [--warmup N] [--json] [--trace-memory]
 
 Sends N image generations (default ${DEFAULT_SOAK_OPTIONS.requests}) through @pictor/core to a sandbox injecting a seeded mix of faults
 (default ${DEFAULT_SOAK_OPTIONS.faultRate * 100}%), then reports and checks: 0 untyped failures, 0 unhandled rejections, 0 open sockets after
@@ -19,6 +19,7 @@ function number(flag: string, raw: string | undefined, fallback: number, min: nu
 async function main(): Promise<number> {
   let options: Partial<SoakOptions>;
   let json = false;
+  let traceMemory = false;
   try {
     const { values } = parseArgs({
       options: {
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
         'slow-headers': { type: 'string' },
         warmup: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'trace-memory': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       // `pnpm soak -- --requests 500` passes the `--` along.
@@ -41,6 +43,7 @@ async function main(): Promise<number> {
     }
     const d = DEFAULT_SOAK_OPTIONS;
     json = values.json;
+    traceMemory = values['trace-memory'];
     options = {
       requests: number('requests', values.requests, d.requests, 1),
       concurrency: number('concurrency', values.concurrency, d.concurrency, 1),
@@ -60,6 +63,14 @@ async function main(): Promise<number> {
     onProgress: (done, total) => {
       if (!json) process.stderr.write(`soak: ${done}/${total}\n`);
     },
+    ...(traceMemory
+      ? {
+          onMemory: (done: number, m: NodeJS.MemoryUsage) => {
+            const mb = (n: number) => (n / 1048576).toFixed(1);
+            process.stderr.write(`soak: memory after ${done}: rss ${mb(m.rss)} heap ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MiB\n`);
+          },
+        }
+      : {}),
   });
   console.log(json ? JSON.stringify(report, null, 2) : formatSoakReport(report));
   return report.pass ? 0 : 1;
