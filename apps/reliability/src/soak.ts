@@ -18,8 +18,8 @@ function number(flag: string, raw: string | undefined, fallback: number, min: nu
 
 async function main(): Promise<number> {
   let options: Partial<SoakOptions>;
-  let json = false;
-  let traceMemory = false;
+  let json: boolean;
+  let traceMemory: boolean;
   try {
     const { values } = parseArgs({
       options: {
