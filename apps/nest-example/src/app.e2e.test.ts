@@ -178,7 +178,7 @@ describe('configuration', () => {
     [{ PICTOR_API_KEY: undefined }, 'PICTOR_API_KEY: is required for Together AI'],
     [{ PICTOR_PROVIDER: 'custom', PICTOR_BASE_URL: undefined }, 'PICTOR_BASE_URL: is required'],
     [{ PICTOR_BASE_URL: 'not a url' }, 'PICTOR_BASE_URL: must be an http(s) URL'],
-    [{ PICTOR_MAX_RETRIES: 'many' }, 'PICTOR_MAX_RETRIES: must be a whole number, got "many"'],
+    [{ PICTOR_MAX_RETRIES: 'many' }, 'PICTOR_MAX_RETRIES: must be a whole number'],
     [{ PICTOR_MAX_RETRIES: '99' }, 'PICTOR_MAX_RETRIES'],
     [{ PICTOR_PROVIDER: 'acme' }, 'PICTOR_PROVIDER'],
   ])('stops the boot when %j, naming the variable', async (overrides, message) => {

@@ -23,7 +23,8 @@ export function pictorOptionsFrom(config: ConfigService): PictorClientOptions {
   const integer = (name: string): number | undefined => {
     const value = text(name);
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value)) issues.push({ field: name, message: `must be a whole number, got "${value}"` });
+    // The value is not echoed: a secret pasted into the wrong variable must not reach the logs.
+    if (!/^\d+$/.test(value)) issues.push({ field: name, message: 'must be a whole number' });
     return Number(value);
   };
   const options: PictorClientOptions = {
