@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    // The soak and the front-door tests spawn processes and run real loopback HTTP: one file at a time keeps
-    // a 2-core CI machine from starving the timeouts the tests provoke on purpose.
-    fileParallelism: false,
+    // Two files at a time: the suites mostly wait on child processes (the CLI, the Action, the Nest app, the
+    // soak) and loopback HTTP. The timeouts they provoke on purpose sit far from any real answer's latency.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
