@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import { ResponseValidationError } from './errors/index.js';
 import { sniffMediaType, type SniffedMediaType } from './sniff-media-type.js';
@@ -44,7 +44,7 @@ export function describeImage(bytes: Uint8Array): ImageDescription {
       { cause, retryable: false },
     );
   }
-  return { ...sniffed, width, height, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { ...sniffed, width, height, sha256: hash('sha256', bytes) };
 }
 
 /** "123 bytes starting with '{"error":…'" — enough to tell an error page from a damaged image. */

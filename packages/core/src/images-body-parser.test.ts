@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResponseValidationError } from './errors/index.js';
-import { BINARY_MARKER_PREFIX, parseImagesBody, type ParsedImagesBody } from './images-body-parser.js';
+import { BINARY_MARKER_PREFIX, parseImagesBody, parseImagesBodyBytes, type ParsedImagesBody } from './images-body-parser.js';
 
 /** The body `text` delivered in pieces cut at `cuts`. */
 async function* pieces(text: string | Buffer, cuts: number[] = []): AsyncGenerator<Buffer> {
@@ -270,3 +270,109 @@ describe('parseImagesBody', () => {
     await expect(parseImagesBody(broken())).rejects.toBe(reset);
   });
 });
+
+/** What parseImagesBody makes of `text` in one piece: its result or its error. */
+async function streamed(text: string | Buffer): Promise<ParsedImagesBody | ResponseValidationError> {
+  return parseImagesBody(pieces(text), { requestId: 'req_42', status: 200 }).catch((error: ResponseValidationError) => error);
+}
+
+/** The same for parseImagesBodyBytes. */
+function whole(text: string | Buffer, maxBytes?: number): ParsedImagesBody | ResponseValidationError {
+  try {
+    return parseImagesBodyBytes(typeof text === 'string' ? Buffer.from(text) : text, { requestId: 'req_42', status: 200, maxBytes });
+  } catch (error) {
+    return error as ResponseValidationError;
+  }
+}
+
+/** Both parsers give the same document and bytes, or the same error (class, message, retryability, context). */
+async function expectBothAgree(text: string | Buffer): Promise<void> {
+  const [a, b] = [await streamed(text), whole(text)];
+  if (a instanceof Error || b instanceof Error) {
+    expect(b).toBeInstanceOf(ResponseValidationError);
+    expect(a).toBeInstanceOf(ResponseValidationError);
+    const [ea, eb] = [a as ResponseValidationError, b as ResponseValidationError];
+    expect({ message: eb.message, retryable: eb.isRetryable, requestId: eb.requestId, status: eb.status }).toEqual({
+      message: ea.message,
+      retryable: ea.isRetryable,
+      requestId: ea.requestId,
+      status: ea.status,
+    });
+    return;
+  }
+  expect(b.json).toEqual(a.json);
+  expect(b.binaries.map((x) => x.toString('hex'))).toEqual(a.binaries.map((x) => x.toString('hex')));
+}
+
+describe('parseImagesBodyBytes (a whole body in hand)', () => {
+  it('matches JSON.parse + Buffer.from for generated documents, escapes and line wrapping included', async () => {
+    const document = fc.record({
+      items: fc.array(fc.record({ bytes: fc.uint8Array({ maxLength: 300 }), style: fc.nat(31), revised_prompt: fc.string({ unit: 'binary' }) }), {
+        maxLength: 4,
+      }),
+      extra: fc.jsonValue({ maxDepth: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(document, async (doc) => {
+        const values = doc.items.map(({ bytes, style }) => styled(bytes, style));
+        const shape = { data: doc.items.map(({ revised_prompt }, k) => ({ b64_json: `@@${k}@@`, revised_prompt })), extra: doc.extra };
+        const text = JSON.stringify(shape).replace(/"@@(\d+)@@"/g, (_, k: string) => `"${values[Number(k)]}"`);
+        const got = whole(text);
+        expect(got).not.toBeInstanceOf(Error);
+        const want = reference(text);
+        expect((got as ParsedImagesBody).json).toEqual(want.json);
+        expect((got as ParsedImagesBody).binaries.map((x) => x.toString('hex'))).toEqual(want.binaries.map((x) => x.toString('hex')));
+        await expectBothAgree(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('recognises b64_json at any depth, spelt with escapes, and only as a key', () => {
+    const text = JSON.stringify({ data: [{ b64_json: b64('a') }], deep: { a: [[{ b64_json: b64('deep') }]], b64_jsonx: 'x' } }).replace(
+      '"b64_json":"ZGVlcA',
+      '"b64\\u005fjson":"ZGVlcA',
+    );
+    const got = whole(text) as ParsedImagesBody;
+    expect(got.json).toEqual({ data: [{ b64_json: '$pictor:binary:0' }], deep: { a: [[{ b64_json: '$pictor:binary:1' }]], b64_jsonx: 'x' } });
+    expect(got.binaries.map(String)).toEqual(['a', 'deep']);
+  });
+
+  it('raises exactly what the streaming parser raises: truncation at every offset', async () => {
+    const full = Buffer.from(SMALL);
+    for (let length = 0; length <= full.length; length++) await expectBothAgree(full.subarray(0, length));
+  });
+
+  it.each([
+    '{"data":[]} x',
+    '{"data" []}',
+    '{"s":"a\tb"}',
+    '<html>502</html>',
+    `${'['.repeat(600)}${']'.repeat(600)}`,
+    `${'['.repeat(512)}${']'.repeat(512)}`,
+    `${'['.repeat(513)}${']'.repeat(513)}`,
+    '{"data":[{"b64_json":"YW*j"}]}',
+    '{"data":[{"b64_json":"YW-_"}]}',
+    '{"data":[{"b64_json":"YQ==YQ=="}]}',
+    '{"data":[{"b64_json":"YW\\"j"}]}',
+    '{"data":[{"b64_json":"YW\\u00e9j"}]}',
+    '{"data":[{"b64_json":"YW\\bj"}]}',
+    '{"data":[{"b64_json":"YWJjZ"}]}',
+    '{"data":[{"b64_json":"Y\u00c9Jj"}]}',
+    '{"data":[{"b64_json":"YWJj\\nZGVm\\r\\n"}]}',
+    '{"data":[{"b64_json":"YWJj\\/\\u002B"}]}',
+    '{"b64_json":null,"data":[{"b64_json":{"b64_json":"YQ=="}}]}',
+  ])('agrees with the streaming parser on %s', async (text) => {
+    await expectBothAgree(text);
+  });
+
+  it('refuses a body over maxBytes', () => {
+    const text = `{"data":[{"b64_json":"${'A'.repeat(40)}"}]}`;
+    expect(whole(text, text.length)).not.toBeInstanceOf(Error);
+    const error = whole(text, text.length - 1) as ResponseValidationError;
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error.message).toMatch(/too large/);
+    expect(error.isRetryable).toBe(false);
+  });
+});
+

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { createAPIError } from './create-api-error.js';
 import { ResponseValidationError } from './errors/index.js';
 import type { HttpContext } from './http-context.js';
-import { parseImagesBody } from './images-body-parser.js';
+import { parseImagesBody, parseImagesBodyBytes } from './images-body-parser.js';
 import { openAIResponseSchema } from './openai-dialect.js';
 import type { CallPlan } from './plan-generation.js';
 import type { Dialect } from './providers.js';
@@ -32,6 +32,9 @@ export interface CallOutcome {
 }
 
 const MARKER = /^\$pictor:binary:(\d+)$/;
+
+/** Answers up to this size (by `content-length`) are read whole and parsed at once; larger ones stream. */
+const SMALL_ANSWER_BYTES = 256 * 1024;
 
 function schemaFor(dialect: Dialect): z.ZodType<{ data: Array<Record<string, unknown>> } & Record<string, unknown>> {
   return dialect === 'together' ? togetherResponseSchema : openAIResponseSchema;
@@ -66,10 +69,16 @@ export async function postImagesCall(
         throw createAPIError({ status: res.status, headers: res.headers, bodyText, url: res.url, attempts: attempt, redact: ctx.redact });
       }
       let parsed: Awaited<ReturnType<typeof parseImagesBody>>;
+      const parseOptions = { maxBytes: ctx.maxResponseBytes, requestId, status: res.status };
       try {
-        parsed = await parseImagesBody(res.body, { maxBytes: ctx.maxResponseBytes, requestId, status: res.status });
-        // Read whatever trails the document so the connection goes back to the pool.
-        await res.body.dump({ limit: 64 * 1024 });
+        if (Number(res.headers['content-length']) <= SMALL_ANSWER_BYTES) {
+          // A small answer of known length: read it whole, parse it at once.
+          parsed = parseImagesBodyBytes(await res.body.bytes(), parseOptions);
+        } else {
+          parsed = await parseImagesBody(res.body, parseOptions);
+          // Read whatever trails the document so the connection goes back to the pool.
+          await res.body.dump({ limit: 64 * 1024 });
+        }
       } catch (error) {
         if (!res.body.destroyed) res.body.destroy();
         throw toTransportError(error, { url: res.url, timeoutMs: ctx.timeoutMs, signal: options.signal, redact: ctx.redact });
