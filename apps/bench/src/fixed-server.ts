@@ -27,6 +27,8 @@ export interface FixedServer {
   warmUrls: Record<Dialect, string>;
   /** Images requests answered so far. */
   readonly requests: number;
+  /** TCP connections accepted so far (keep-alive clients open few). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -112,7 +114,9 @@ export async function startFixedServer(options: FixedServerOptions): Promise<Fix
     req.on('end', () => handle(req, res, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
   });
   const sockets = new Set<Socket>();
+  let connections = 0;
   server.on('connection', (socket) => {
+    connections += 1;
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -127,6 +131,9 @@ export async function startFixedServer(options: FixedServerOptions): Promise<Fix
     warmUrls: { together: `${origin}/warm/together/v1`, openai: `${origin}/warm/openai/v1` },
     get requests() {
       return requests;
+    },
+    get connections() {
+      return connections;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,11 +1,13 @@
-import { createPictorClient } from '@pictor/core';
+import type * as Core from '@pictor/core';
 import { API_KEY, TOGETHER_MODEL, type BenchClient, type ClientSetup } from './client.ts';
 
 /**
  * `@pictor/core` on the Together dialect. Its own per-client cap on calls in flight (default 4) is set to the
  * benchmark's concurrency. Every image comes back validated, sniffed, measured and hashed.
  */
-export function create(setup: ClientSetup): BenchClient {
+export async function create(setup: ClientSetup): Promise<BenchClient> {
+  // PICTOR_BENCH_CORE=/path/to/dist/index.js A/B-tests another build of core (e.g. a change under review).
+  const { createPictorClient } = (await import(process.env.PICTOR_BENCH_CORE ?? '@pictor/core')) as typeof Core;
   const client = createPictorClient({
     provider: 'custom',
     dialect: 'together',

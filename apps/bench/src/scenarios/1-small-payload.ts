@@ -21,6 +21,8 @@ export interface SmallPayloadParams {
 export interface SmallPayloadResult {
   rps: number;
   requests: number;
+  /** The client process's CPU time (user + system) per request, µs: its own cost, whatever the server does. */
+  cpuUs: number;
   /** pictor-core only: µs `describeImage` (sniff, dimensions, sha256) takes on the 1 KB image. */
   describeUs?: number;
 }
@@ -52,16 +54,19 @@ export async function child(name: ClientName, params: SmallPayloadParams): Promi
   const client = await loadClient(name, params.setup);
   const concurrency = params.setup.concurrency;
   await saturate(client, concurrency, performance.now() + params.warmupMs, params.imageBytes);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const requests = await saturate(client, concurrency, started + params.durationMs, params.imageBytes);
   const rps = requests / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  const cpuUs = (used.user + used.system) / requests;
   let describeUs: number | undefined;
   if (name === 'pictor-core') {
     const [image] = await client.call(PROMPT, 1);
     describeUs = await timeDescribe(image as Uint8Array, 5000);
   }
   await client.close();
-  return { rps, requests, ...(describeUs === undefined ? {} : { describeUs }) };
+  return { rps, requests, cpuUs, ...(describeUs === undefined ? {} : { describeUs }) };
 }
 
 /** Scenario 1: a 1 KB image, 16 calls in flight, requests per second. */
@@ -79,7 +84,7 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
         client,
         params: { setup, imageBytes: IMAGE_BYTES, warmupMs, durationMs } satisfies SmallPayloadParams,
       });
-      ctx.log(`  1 small payload  round ${round + 1}/${rounds}  ${client.padEnd(12)} ${r.rps.toFixed(0)} req/s`);
+      ctx.log(`  1 small payload  round ${round + 1}/${rounds}  ${client.padEnd(12)} ${r.rps.toFixed(0)} req/s, ${r.cpuUs.toFixed(0)} µs CPU/req`);
       return r;
     });
   } finally {
@@ -87,6 +92,7 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   }
 
   const rps = new Map(CLIENT_NAMES.map((c) => [c, median((results.get(c) ?? []).map((r) => r.rps))]));
+  const cpu = new Map(CLIENT_NAMES.map((c) => [c, median((results.get(c) ?? []).map((r) => r.cpuUs))]));
   const peer = bestPeer(rps, 'max');
   const undici = rps.get('raw-undici') ?? Number.NaN;
   const core = rps.get('pictor-core') ?? Number.NaN;
@@ -95,8 +101,9 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const rows = CLIENT_NAMES.map((c) => {
     const value = rps.get(c) ?? Number.NaN;
     const all = (results.get(c) ?? []).map((r) => r.rps);
-    values[c] = { rps: value };
-    return [c, fixed(value, 0), range(all, 0), times(value / peer.value), times(value / undici)];
+    const cpuUs = cpu.get(c) ?? Number.NaN;
+    values[c] = { rps: value, cpuUs };
+    return [c, fixed(value, 0), range(all, 0), times(value / peer.value), times(value / undici), fixed(cpuUs, 0)];
   });
   values.summary = { bestPeerRps: peer.value, describeUs, describeShare: (describeUs * core) / 1e6 };
   return {
@@ -105,7 +112,7 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     method:
       `Every client sends the same call for one image (a 1,024-byte PNG as \`b64_json\`) with ${CONCURRENCY} calls in flight, ` +
       `for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, in its own process; ${rounds} rounds, clients interleaved; median requests per second.`,
-    head: ['client', 'req/s (median)', 'min – max', '× best peer SDK', '× raw undici'],
+    head: ['client', 'req/s (median)', 'min – max', '× best peer SDK', '× raw undici', 'client CPU µs/req'],
     rows,
     values,
     targets: [
