@@ -49,7 +49,10 @@ describe('pnpm bench --quick', () => {
 
   it('scenario 1 measures every client', () => {
     const values = reports[0]?.values ?? {};
-    for (const client of CLIENT_NAMES) positive(values[client]?.rps);
+    for (const client of CLIENT_NAMES) {
+      positive(values[client]?.rps);
+      positive(values[client]?.cpuUs);
+    }
     positive(values.summary?.describeUs);
   });
 
@@ -58,6 +61,7 @@ describe('pnpm bench --quick', () => {
     for (const client of CLIENT_NAMES) {
       positive(values[client]?.mbps);
       positive(values[client]?.peakRssMb);
+      positive(values[client]?.mbPerCpuSecond);
     }
   });
 

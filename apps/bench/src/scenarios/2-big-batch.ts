@@ -31,6 +31,8 @@ export interface BigBatchResult {
   /** Highest RSS above the warmed-up baseline while decoding, in MB. */
   peakRssMb: number;
   baselineRssMb: number;
+  /** Decoded MB per second of the client process's CPU time (user + system): its own efficiency. */
+  mbPerCpuSecond: number;
   calls: number;
   /** pictor-core only: ms `describeImage` (sniff, dimensions, sha256) takes on one 4 MB image. */
   describeMs?: number;
@@ -76,9 +78,11 @@ export async function child(name: ClientName, params: BigBatchParams): Promise<B
   gc();
   const baseline = process.memoryUsage.rss();
   sampler.reset();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const { bytes, calls } = await decodeLoop(client, params, started + params.durationMs);
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const peak = sampler.peak();
   await sampler.stop();
   let describeMs: number | undefined;
@@ -95,6 +99,7 @@ export async function child(name: ClientName, params: BigBatchParams): Promise<B
     mbps: mb(bytes) / seconds,
     peakRssMb: mb(peak - baseline),
     baselineRssMb: mb(baseline),
+    mbPerCpuSecond: mb(bytes) / ((used.user + used.system) / 1e6),
     calls,
     ...(describeMs === undefined ? {} : { describeMs }),
   };
@@ -133,35 +138,38 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const of = (c: ClientName, pick: (r: BigBatchResult) => number): number[] => (results.get(c) ?? []).map(pick);
   const rate = new Map(CLIENT_NAMES.map((c) => [c, median(of(c, (r) => r.mbps))]));
   const rss = new Map(CLIENT_NAMES.map((c) => [c, median(of(c, (r) => r.peakRssMb))]));
-  const peerRate = bestPeer(rate, 'max');
-  const peerRss = bestPeer(rss, 'min');
+  const efficiency = new Map(CLIENT_NAMES.map((c) => [c, median(of(c, (r) => r.mbPerCpuSecond))]));
+  // The best peer SDK is the fastest one, as in scenario 1; the leanest one is shown too.
+  const peer = bestPeer(rate, 'max');
+  const leanest = bestPeer(rss, 'min');
+  const peerRss = rss.get(peer.name) ?? Number.NaN;
   const undiciRate = rate.get('raw-undici') ?? Number.NaN;
   const undiciRss = rss.get('raw-undici') ?? Number.NaN;
   const coreRate = rate.get('pictor-core') ?? Number.NaN;
   const coreRss = rss.get('pictor-core') ?? Number.NaN;
-  // The target compares with the peer that uses the least memory, at that peer's decode rate.
-  const rssPeerRate = rate.get(peerRss.name) ?? Number.NaN;
   const describeMs = median((results.get('pictor-core') ?? []).flatMap((r) => (r.describeMs === undefined ? [] : [r.describeMs])));
   const values: ScenarioReport['values'] = {};
   const rows = CLIENT_NAMES.map((c) => {
     const r = rate.get(c) ?? Number.NaN;
     const m = rss.get(c) ?? Number.NaN;
-    values[c] = { mbps: r, peakRssMb: m };
+    const e = efficiency.get(c) ?? Number.NaN;
+    values[c] = { mbps: r, peakRssMb: m, mbPerCpuSecond: e };
     return [
       c,
       fixed(r, 0),
       range(of(c, (x) => x.mbps), 0),
-      times(r / peerRate.value),
+      times(r / peer.value),
       times(r / undiciRate),
+      fixed(e, 0),
       fixed(m, 0),
       range(of(c, (x) => x.peakRssMb), 0),
-      `${fixed((100 * m) / peerRss.value, 0)}%`,
+      `${fixed((100 * m) / peerRss, 0)}%`,
       `${fixed((100 * m) / undiciRss, 0)}%`,
     ];
   });
-  values.summary = { describeMs, bestPeerMbps: peerRate.value, lowestPeerRssMb: peerRss.value };
-  // The client's time per call (one thread does every call's work): the call's bytes over the decode rate.
-  const perCallMs = (1000 * mb(PER_CALL * IMAGE_BYTES)) / coreRate;
+  values.summary = { describeMs, bestPeerMbps: peer.value, bestPeerRssMb: peerRss, leanestPeerRssMb: leanest.value };
+  // The client's time per call (one thread does every call's work): the call's bytes over its CPU efficiency.
+  const perCallMs = (1000 * mb(PER_CALL * IMAGE_BYTES)) / (efficiency.get('pictor-core') ?? Number.NaN);
   return {
     id: 2,
     title: 'Big batch — 4 images × 4 MB as `b64_json`, 2 concurrent',
@@ -171,30 +179,40 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
       `the decoded bytes in hand. Before that, each client warms up on the same calls answered with 64 KB images, then a GC, then ` +
       `the baseline; peak RSS is sampled every millisecond from a worker thread and reported above that baseline (so the first big ` +
       `answer's memory counts too). ${rounds} rounds, clients interleaved; medians. MB = 10^6 bytes.`,
-    head: ['client', 'decoded MB/s', 'min – max', '× best peer', '× raw undici', 'peak RSS MB', 'min – max', 'vs leanest peer', 'vs raw undici'],
+    head: [
+      'client',
+      'decoded MB/s',
+      'min – max',
+      '× best peer SDK',
+      '× raw undici',
+      'MB per CPU-second',
+      'peak RSS MB',
+      'min – max',
+      'RSS vs best peer SDK',
+      'RSS vs raw undici',
+    ],
     rows,
     values,
     targets: [
       {
-        target: `peak RSS ≤ 40% of the best peer's (${peerRss.name}, ${fixed(peerRss.value, 0)} MB)`,
-        measured: `${fixed((100 * coreRss) / peerRss.value, 0)}%`,
-        met: coreRss <= 0.4 * peerRss.value,
+        target: `peak RSS ≤ 40% of the best peer SDK's (${peer.name}, ${fixed(peerRss, 0)} MB)`,
+        measured: `${fixed((100 * coreRss) / peerRss, 0)}%`,
+        met: coreRss <= 0.4 * peerRss,
       },
       {
-        target: `at ≥ 1.2× its decode rate (${peerRss.name}, ${fixed(rssPeerRate, 0)} MB/s)`,
-        measured: times(coreRate / rssPeerRate),
-        met: coreRate >= 1.2 * rssPeerRate,
-      },
-      {
-        target: `(and against the fastest peer, ${peerRate.name}: ≥ 1.2×)`,
-        measured: times(coreRate / peerRate.value),
-        met: coreRate >= 1.2 * peerRate.value,
+        target: `at ≥ 1.2× its decode rate (${fixed(peer.value, 0)} MB/s)`,
+        measured: times(coreRate / peer.value),
+        met: coreRate >= 1.2 * peer.value,
       },
     ],
     notes: [
+      `Best peer SDK: ${peer.name} (the fastest decoder of the three). Against the leanest peer SDK, ${leanest.name} ` +
+        `(${fixed(leanest.value, 0)} MB), pictor-core's peak is ${fixed((100 * coreRss) / leanest.value, 0)}%.`,
+      `"MB per CPU-second" divides the decoded bytes by the client process's own CPU time: what decoding costs, ` +
+        `apart from waiting on the socket.`,
       `pictor-core decodes \`b64_json\` while the answer streams in and never holds the base64 text; then it sniffs, ` +
         `measures and hashes every image: \`describeImage\` on one 4 MiB image takes ${fixed(describeMs, 1)} ms (mostly SHA-256), ` +
-        `${fixed((100 * PER_CALL * describeMs) / perCallMs, 0)}% of pictor-core's time per call at its measured rate.`,
+        `${fixed((100 * PER_CALL * describeMs) / perCallMs, 0)}% of pictor-core's CPU time per call.`,
     ],
   };
 }
