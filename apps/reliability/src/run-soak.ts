@@ -3,6 +3,7 @@ import type { FaultName } from '@pictor/sandbox';
 import { accountFaults, ObservationLedger, type FaultAccount, type TaskRecord } from './fault-accounting.ts';
 import { ExchangeTracker } from './exchange-tracker.ts';
 import { startForkedSandbox } from './forked-sandbox.ts';
+import { SocketTracker } from './socket-tracker.ts';
 
 /** The ten faults of the issue, mixed in equal parts. (`oversized` is the download cap's business, not the soak's.) */
 export const SOAK_FAULTS: FaultName[] = [
@@ -72,9 +73,9 @@ export interface SoakReport {
   attempts: number;
   unhandledRejections: number;
   uncaughtExceptions: number;
-  /** TCP sockets this (client) process held just before `close()` (the keep-alive pool: proves the probe sees them). */
+  /** Sockets undici held open just before `close()` (the keep-alive pool: proves the probe sees them). */
   clientSocketsBeforeClose: number;
-  /** TCP sockets this (client) process still held right after `close()` of every client. */
+  /** Sockets still open right after `close()` of every client: undici's (by its channel) or any TCP handle. */
   clientSocketsAfterClose: number;
   /** TCP connections the sandbox still held once the clients closed (after at most 2 s for FINs to arrive). */
   sandboxSocketsAfterClose: number;
@@ -145,6 +146,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
 
   const tracker = new ExchangeTracker<TaskRecord>();
   tracker.start();
+  const sockets = new SocketTracker();
+  sockets.start();
   const share = options.faultRate / SOAK_FAULTS.length;
   const sandbox = await startForkedSandbox({
     latencyMs: 0,
@@ -232,10 +235,12 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   await pool(options.warmup, options.requests, true);
 
   // The probe must see the pool's keep-alive sockets before close() for its 0 afterwards to mean anything.
-  const clientSocketsBeforeClose = tcpSockets();
+  const clientSocketsBeforeClose = sockets.open;
   await Promise.all(Object.values(clients).map((c) => c.close()));
   await settle();
-  const clientSocketsAfterClose = tcpSockets();
+  // Undici's own count, and the process's (which lists ref'd handles only: a socket left in use shows there).
+  const clientSocketsAfterClose = Math.max(sockets.open, tcpSockets());
+  sockets.stop();
   // The end reading, before the soak's own accounting (the fault log, the matching) allocates anything.
   gc();
   const endMemory = process.memoryUsage();
