@@ -73,7 +73,7 @@ export async function child(name: ClientName, params: SmallPayloadParams): Promi
 export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const rounds = ctx.quick ? 1 : 5;
   const warmupMs = ctx.quick ? 150 : 700;
-  const durationMs = ctx.quick ? 300 : 2000;
+  const durationMs = ctx.quick ? 300 : 1500;
   const server = await startFixedServer({ image: makePng(12, 12, IMAGE_BYTES) });
   let results: Map<ClientName, SmallPayloadResult[]>;
   try {

@@ -108,7 +108,7 @@ export async function child(name: ClientName, params: BigBatchParams): Promise<B
 /** Scenario 2: four 4 MB images per call as `b64_json`, two calls in flight: decode rate and peak RSS. */
 export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const rounds = ctx.quick ? 1 : 5;
-  const durationMs = ctx.quick ? 0 : 2500;
+  const durationMs = ctx.quick ? 0 : 2000;
   const minCallsPerWorker = ctx.quick ? 1 : 3;
   const server = await startFixedServer({ image: makePng(1020, 1024, IMAGE_BYTES), warmImage: makePng(100, 100, WARM_IMAGE_BYTES) });
   let results: Map<ClientName, BigBatchResult[]>;
