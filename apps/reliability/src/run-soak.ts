@@ -36,10 +36,11 @@ export interface SoakOptions {
   /** How long the `slow-headers` fault holds the headers back. */
   slowHeadersMs: number;
   /**
-   * Unmeasured calls first, so pools, caches, the JIT and V8's heap reach their working size before the start
-   * RSS is taken. Seen here with `--trace-memory` over 30 000 calls: RSS rises fast for ~1 000 calls, then creeps
-   * towards a plateau (+1 MiB per 10 000 calls after ~15 000) while the heap after GC stays flat (~17 MiB) and
-   * external memory too (~10 MiB): allocator growth, not retained objects.
+   * Unmeasured calls first, so pools, caches and the JIT reach their working size before the start RSS is taken.
+   * Run node with `--max-semi-space-size=16` (as `pnpm soak` does): V8 otherwise doubles its young generation
+   * mid-run under the soak's allocation rate (seen: new space 32 → 64 MiB, +11 MiB of RSS, +8–10%), which is a
+   * GC sizing decision, not retained memory. With it pinned, RSS stays within ±2% after a 1 000-call warm-up, and
+   * the heap after GC is flat (~16 MiB).
    */
   warmup: number;
   /** Told every ~5% of the measured calls. */

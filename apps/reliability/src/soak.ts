@@ -1,4 +1,5 @@
-// `pnpm soak` — the fault soak. Run with Node 24 (it strips the types): `node --expose-gc src/soak.ts [options]`.
+// `pnpm soak` — the fault soak. Run with Node 24 (it strips the types):
+// `node --expose-gc --max-semi-space-size=16 src/soak.ts [options]` (see SoakOptions.warmup for the second flag).
 import { parseArgs } from 'node:util';
 import { DEFAULT_SOAK_OPTIONS, runSoak, type SoakOptions } from './run-soak.ts';
 import { formatSoakReport } from './soak-report.ts';
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
     console.error(`soak: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (!(globalThis as { gc?: unknown }).gc) console.error('soak: run node with --expose-gc for a steady RSS reading');
+  if (!(globalThis as { gc?: unknown }).gc) console.error('soak: run node with --expose-gc (and --max-semi-space-size=16) for a steady RSS reading');
   const report = await runSoak({
     ...options,
     onProgress: (done, total) => {
