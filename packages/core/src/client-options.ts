@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from './errors/index.js';
 import { toFieldIssues } from './image-request.js';
 import { PROVIDER_NAMES, PROVIDERS, type Dialect, type ProviderName, type ProviderPreset } from './providers.js';
@@ -38,28 +38,33 @@ export interface PictorClientOptions {
 }
 
 const optionsSchema = z.strictObject({
-  provider: z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]).default('together'),
-  apiKey: z.string().trim().min(1, 'must not be empty').optional(),
-  baseURL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .optional(),
-  dialect: z.enum(['together', 'openai']).optional(),
-  model: z.string().trim().min(1).optional(),
-  dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && 'request' in v, 'must be an undici Dispatcher').optional(),
-  timeoutMs: z.number().int().positive().max(3_600_000).default(600_000),
-  maxRetries: z.number().int().min(0).max(10).default(2),
-  retryDelay: z.object({ initialMs: z.number().min(0).optional(), maxMs: z.number().min(0).optional() }).optional(),
-  concurrency: z.number().int().min(1).max(64).default(4),
-  headers: z.record(z.string(), z.string()).optional(),
-  download: z
-    .object({
-      maxBytes: z.number().int().positive().optional(),
-      maxRedirects: z.number().int().min(0).max(20).optional(),
-      timeoutMs: z.number().int().positive().optional(),
-    })
-    .optional(),
-  maxResponseBytes: z.number().int().positive().default(512 * 1024 * 1024),
-  onRetry: z.custom<(event: RetryEvent) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+  provider: z._default(z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]), 'together'),
+  apiKey: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
+  baseURL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  dialect: z.optional(z.enum(['together', 'openai'])),
+  model: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  dispatcher: z.optional(
+    z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && 'request' in v, 'must be an undici Dispatcher'),
+  ),
+  timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(3_600_000)), 600_000),
+  maxRetries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10)), 2),
+  retryDelay: z.optional(
+    z.object({
+      initialMs: z.optional(z.number().check(z.minimum(0))),
+      maxMs: z.optional(z.number().check(z.minimum(0))),
+    }),
+  ),
+  concurrency: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(64)), 4),
+  headers: z.optional(z.record(z.string(), z.string())),
+  download: z.optional(
+    z.object({
+      maxBytes: z.optional(z.number().check(z.int(), z.positive())),
+      maxRedirects: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(20))),
+      timeoutMs: z.optional(z.number().check(z.int(), z.positive())),
+    }),
+  ),
+  maxResponseBytes: z._default(z.number().check(z.int(), z.positive()), 512 * 1024 * 1024),
+  onRetry: z.optional(z.custom<(event: RetryEvent) => void>((v) => typeof v === 'function', 'must be a function')),
 });
 
 export type ResolvedClientOptions = z.output<typeof optionsSchema> & { preset: ProviderPreset; baseURL: string };

@@ -1,8 +1,14 @@
-import { z } from 'zod';
+// zod/mini, imported as a namespace (not `{ z }`), so bundlers keep only the functions used: zod classic's
+// methods tie every schema type to every check, which held 200 KB of the Action's bundle.
+import * as z from 'zod/mini';
 import { ASPECT_RATIO_NAMES, ASPECT_RATIOS, parseSize, type AspectRatio } from './aspect-ratios.js';
 import { ValidationError, type FieldIssue } from './errors/index.js';
 
-const dimension = z.number().int().min(64).max(8192);
+// zod/mini registers no locale of its own: without one, every message zod writes reads "Invalid input". English,
+// as zod classic sets it, and only when nothing is set yet, so an application's own `z.config(...)` wins.
+if (!z.config().localeError) z.config(z.locales.en());
+
+const dimension = z.number().check(z.int(), z.minimum(64), z.maximum(8192));
 
 /**
  * The unified request every adapter speaks. Field names are Pictor's; each dialect maps them to the wire
@@ -11,52 +17,62 @@ const dimension = z.number().int().min(64).max(8192);
  */
 export const imageRequestSchema = z
   .strictObject({
-    prompt: z.string().trim().min(1, 'must not be empty').max(32_000),
-    model: z.string().trim().min(1).optional(),
-    n: z.number().int().min(1).max(128).default(1),
-    size: z
-      .string()
-      .refine((s) => s === 'auto' || parseSize(s) !== undefined, 'must be "WIDTHxHEIGHT", e.g. "1024x1024", or "auto"')
-      .optional(),
-    width: dimension.optional(),
-    height: dimension.optional(),
-    aspectRatio: z.enum(ASPECT_RATIO_NAMES as [AspectRatio, ...AspectRatio[]]).optional(),
-    seed: z.number().int().min(0).max(4_294_967_295).optional(),
-    steps: z.number().int().min(1).max(50).optional(),
-    guidanceScale: z.number().min(0).max(100).optional(),
-    negativePrompt: z.string().optional(),
-    outputFormat: z.enum(['png', 'jpeg', 'webp']).optional(),
-    responseFormat: z.enum(['base64', 'url']).optional(),
-    loras: z.array(z.strictObject({ path: z.string().min(1), scale: z.number().min(-10).max(10) })).optional(),
-    referenceImages: z.array(z.url()).optional(),
-    imageUrl: z.url().optional(),
-    disableSafetyChecker: z.boolean().optional(),
-    quality: z.enum(['auto', 'low', 'medium', 'high', 'standard', 'hd']).optional(),
-    style: z.enum(['vivid', 'natural']).optional(),
-    background: z.enum(['auto', 'transparent', 'opaque']).optional(),
-    moderation: z.enum(['auto', 'low']).optional(),
-    outputCompression: z.number().int().min(0).max(100).optional(),
-    user: z.string().optional(),
+    prompt: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(32_000)),
+    model: z.optional(z.string().check(z.trim(), z.minLength(1))),
+    n: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(128)), 1),
+    size: z.optional(
+      z
+        .string()
+        .check(z.refine((s) => s === 'auto' || parseSize(s) !== undefined, 'must be "WIDTHxHEIGHT", e.g. "1024x1024", or "auto"')),
+    ),
+    width: z.optional(dimension),
+    height: z.optional(dimension),
+    aspectRatio: z.optional(z.enum(ASPECT_RATIO_NAMES as [AspectRatio, ...AspectRatio[]])),
+    seed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(4_294_967_295))),
+    steps: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(50))),
+    guidanceScale: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+    negativePrompt: z.optional(z.string()),
+    outputFormat: z.optional(z.enum(['png', 'jpeg', 'webp'])),
+    responseFormat: z.optional(z.enum(['base64', 'url'])),
+    loras: z.optional(
+      z.array(
+        z.strictObject({
+          path: z.string().check(z.minLength(1)),
+          scale: z.number().check(z.minimum(-10), z.maximum(10)),
+        }),
+      ),
+    ),
+    referenceImages: z.optional(z.array(z.url())),
+    imageUrl: z.optional(z.url()),
+    disableSafetyChecker: z.optional(z.boolean()),
+    quality: z.optional(z.enum(['auto', 'low', 'medium', 'high', 'standard', 'hd'])),
+    style: z.optional(z.enum(['vivid', 'natural'])),
+    background: z.optional(z.enum(['auto', 'transparent', 'opaque'])),
+    moderation: z.optional(z.enum(['auto', 'low'])),
+    outputCompression: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100))),
+    user: z.optional(z.string()),
     /** Extra wire fields for the provider, merged last into the body (they win over mapped fields). */
-    providerOptions: z.record(z.string(), z.unknown()).optional(),
+    providerOptions: z.optional(z.record(z.string(), z.unknown())),
   })
-  .superRefine((req, ctx) => {
-    const ways = [req.size !== undefined, req.width !== undefined || req.height !== undefined, req.aspectRatio !== undefined];
-    if (ways.filter(Boolean).length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['size'], message: 'give only one of size, width+height or aspectRatio' });
-    }
-    const dims = req.size ? parseSize(req.size) : undefined;
-    if (dims && [dims.width, dims.height].some((side) => side < 64 || side > 8192)) {
-      ctx.addIssue({ code: 'custom', path: ['size'], message: 'each side must be between 64 and 8192 pixels' });
-    }
-    if ((req.width === undefined) !== (req.height === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [req.width === undefined ? 'width' : 'height'],
-        message: 'width and height go together',
-      });
-    }
-  });
+  .check(
+    z.superRefine((req, ctx) => {
+      const ways = [req.size !== undefined, req.width !== undefined || req.height !== undefined, req.aspectRatio !== undefined];
+      if (ways.filter(Boolean).length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['size'], message: 'give only one of size, width+height or aspectRatio' });
+      }
+      const dims = req.size ? parseSize(req.size) : undefined;
+      if (dims && [dims.width, dims.height].some((side) => side < 64 || side > 8192)) {
+        ctx.addIssue({ code: 'custom', path: ['size'], message: 'each side must be between 64 and 8192 pixels' });
+      }
+      if ((req.width === undefined) !== (req.height === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [req.width === undefined ? 'width' : 'height'],
+          message: 'width and height go together',
+        });
+      }
+    }),
+  );
 
 /** What callers pass: defaults and optional fields as written. */
 export type ImageRequest = z.input<typeof imageRequestSchema>;

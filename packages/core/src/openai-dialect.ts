@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CallBodyInput } from './call-body-input.js';
 
 /**
@@ -24,13 +24,13 @@ export function toOpenAIBody({ request, model, n, send }: CallBodyInput): Record
 
 /** Only the fields Pictor reads from an OpenAI-shaped `ImagesResponse`; anything else is tolerated. */
 export const openAIResponseSchema = z.looseObject({
-  created: z.number().optional(),
+  created: z.optional(z.number()),
   data: z.array(
     z.looseObject({
-      b64_json: z.string().optional(),
-      url: z.string().optional(),
-      revised_prompt: z.string().optional(),
+      b64_json: z.optional(z.string()),
+      url: z.optional(z.string()),
+      revised_prompt: z.optional(z.string()),
     }),
   ),
-  usage: z.record(z.string(), z.unknown()).optional(),
+  usage: z.optional(z.record(z.string(), z.unknown())),
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { createAPIError } from './create-api-error.js';
 import { ResponseValidationError } from './errors/index.js';
 import type { HttpContext } from './http-context.js';
@@ -36,7 +36,7 @@ const MARKER = /^\$pictor:binary:(\d+)$/;
 /** Answers up to this size (by `content-length`) are read whole and parsed at once; larger ones stream. */
 const SMALL_ANSWER_BYTES = 256 * 1024;
 
-function schemaFor(dialect: Dialect): z.ZodType<{ data: Array<Record<string, unknown>> } & Record<string, unknown>> {
+function schemaFor(dialect: Dialect): z.ZodMiniType<{ data: Array<Record<string, unknown>> } & Record<string, unknown>> {
   return dialect === 'together' ? togetherResponseSchema : openAIResponseSchema;
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CallBodyInput } from './call-body-input.js';
 
 /**
@@ -26,14 +26,14 @@ export function toTogetherBody({ request, model, n, seed, send }: CallBodyInput)
 
 /** Only the fields Pictor reads from Together's `ImageResponse`; anything else is tolerated. */
 export const togetherResponseSchema = z.looseObject({
-  id: z.string().optional(),
-  model: z.string().optional(),
+  id: z.optional(z.string()),
+  model: z.optional(z.string()),
   data: z.array(
     z.looseObject({
-      index: z.number().int().optional(),
-      b64_json: z.string().optional(),
-      url: z.string().optional(),
-      type: z.string().optional(),
+      index: z.optional(z.number().check(z.int())),
+      b64_json: z.optional(z.string()),
+      url: z.optional(z.string()),
+      type: z.optional(z.string()),
     }),
   ),
 });
