@@ -1,5 +1,5 @@
-import pLimit from 'p-limit';
 import { Agent, type Dispatcher } from 'undici';
+import { createLimit } from './concurrency-limit.js';
 import { resolveClientOptions, type PictorClientOptions } from './client-options.js';
 import { generateImages, type GenerateContext, type GenerateOptions, type GenerateResult } from './generate-images.js';
 import type { HttpContext } from './http-context.js';
@@ -74,7 +74,7 @@ export function createPictorClient(options: PictorClientOptions = {}): PictorCli
     http,
     provider: opts.preset,
     policy,
-    limit: pLimit(opts.concurrency),
+    limit: createLimit(opts.concurrency),
     download: {
       maxBytes: opts.download?.maxBytes ?? 64 * 1024 * 1024,
       maxRedirects: opts.download?.maxRedirects ?? 3,

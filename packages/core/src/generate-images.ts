@@ -1,4 +1,4 @@
-import type { LimitFunction } from 'p-limit';
+import type { Limit } from './concurrency-limit.js';
 import { describeImage } from './describe-image.js';
 import { downloadImage } from './download-image.js';
 import { PictorError, ResponseValidationError } from './errors/index.js';
@@ -65,7 +65,7 @@ export interface GenerateContext {
   http: HttpContext;
   provider: ProviderPreset;
   policy: RetryPolicy;
-  limit: LimitFunction;
+  limit: Limit;
   download: { maxBytes: number; maxRedirects: number; timeoutMs: number };
   onRetry?: ((event: RetryEvent) => void) | undefined;
 }
