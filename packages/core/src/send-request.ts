@@ -4,11 +4,50 @@ import { toTransportError } from './to-transport-error.js';
 /** Lower-cases header names and joins repeated values. */
 export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
+}
+
+interface Target {
+  origin: string;
+  path: string;
+  /** Origin and path, without the query: what errors name. */
+  display: string;
+}
+
+/** Parsed `baseURL + path` targets, so a URL is parsed once rather than on every request. */
+const targets = new Map<string, Target>();
+
+function targetOf(href: string): Target {
+  let target = targets.get(href);
+  if (target === undefined) {
+    const url = new URL(href);
+    target = { origin: url.origin, path: url.pathname + url.search, display: `${url.origin}${url.pathname}` };
+    if (targets.size >= 256) targets.clear();
+    targets.set(href, target);
+  }
+  return target;
+}
+
+/** The headers every request of a context starts from, per body kind (`accept`, `content-type`, then the context's). */
+const baseHeaders = new WeakMap<Record<string, string>, { json: Record<string, string>; none: Record<string, string> }>();
+
+function headersFor(ctx: HttpContext, json: boolean, extra: Record<string, string> | undefined): Record<string, string> {
+  let base = baseHeaders.get(ctx.headers);
+  if (base === undefined) {
+    base = {
+      json: { accept: 'application/json', 'content-type': 'application/json', ...ctx.headers },
+      none: { accept: 'application/json', ...ctx.headers },
+    };
+    baseHeaders.set(ctx.headers, base);
+  }
+  // A fresh object per request: undici may keep it, and the caller's headers go on top.
+  return { ...(json ? base.json : base.none), ...extra };
 }
 
 /**
@@ -19,19 +58,13 @@ export async function sendRequest(
   ctx: HttpContext,
   input: { method: 'GET' | 'POST'; path: string; json?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined },
 ): Promise<RawResponse> {
-  const url = new URL(ctx.baseURL + input.path);
-  const display = `${url.origin}${url.pathname}`;
+  const { origin, path, display } = targetOf(ctx.baseURL + input.path);
   try {
     const res = await ctx.dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
+      origin,
+      path,
       method: input.method,
-      headers: {
-        accept: 'application/json',
-        ...(input.json === undefined ? {} : { 'content-type': 'application/json' }),
-        ...ctx.headers,
-        ...input.headers,
-      },
+      headers: headersFor(ctx, input.json !== undefined, input.headers),
       body: input.json === undefined ? null : JSON.stringify(input.json),
       signal: input.signal ?? null,
       headersTimeout: ctx.timeoutMs,
