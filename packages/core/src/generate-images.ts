@@ -102,7 +102,18 @@ async function toImage(
   if (declared && declared !== 'application/octet-stream' && declared !== info.mediaType) {
     warnings.push({ type: 'media-type-mismatch', index, declared, actual: info.mediaType });
   }
-  return new GeneratedImage({ index, bytes, ...info, seed, url: item.url, revisedPrompt: item.revisedPrompt });
+  return new GeneratedImage({
+    index,
+    bytes,
+    mediaType: info.mediaType,
+    extension: info.extension,
+    width: info.width,
+    height: info.height,
+    sha256: info.sha256,
+    seed,
+    url: item.url,
+    revisedPrompt: item.revisedPrompt,
+  });
 }
 
 /** Validates, plans, sends every call under the client's concurrency cap, and decodes what comes back. */
@@ -118,7 +129,8 @@ export async function generateImages(ctx: GenerateContext, input: ImageRequest, 
   await Promise.all(
     plan.calls.map((call, callIndex) =>
       ctx.limit(async () => {
-        const indices = Array.from({ length: call.n }, (_, i) => call.firstIndex + i);
+        const indices: number[] = [];
+        for (let i = 0; i < call.n; i++) indices.push(call.firstIndex + i);
         const info: CallInfo = {
           call: callIndex,
           indices,
@@ -137,10 +149,13 @@ export async function generateImages(ctx: GenerateContext, input: ImageRequest, 
             signal: options.signal,
             onRetry: ctx.onRetry,
           });
-          Object.assign(info, { id: outcome.responseId, requestId: outcome.requestId, attempts: outcome.attempts, durationMs: outcome.durationMs, ok: true });
+          info.id = outcome.responseId;
+          info.requestId = outcome.requestId;
+          info.attempts = outcome.attempts;
+          info.durationMs = outcome.durationMs;
+          info.ok = true;
           usage = mergeUsage(usage, outcome.usage);
-          await Promise.all(
-            indices.map(async (index, position) => {
+          const settle = async (index: number, position: number): Promise<void> => {
               const item = outcome.items[position];
               if (!item) {
                 failures.push({
@@ -160,8 +175,10 @@ export async function generateImages(ctx: GenerateContext, input: ImageRequest, 
                 if (!PictorError.isInstance(error)) throw error;
                 failures.push({ index, error });
               }
-            }),
-          );
+          };
+          // One image (the common case) needs no Promise.all around it.
+          if (indices.length === 1) await settle(indices[0] as number, 0);
+          else await Promise.all(indices.map(settle));
         } catch (error) {
           if (!PictorError.isInstance(error)) throw error;
           info.attempts = error.attempts;
