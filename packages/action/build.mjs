@@ -11,8 +11,9 @@ const root = dirname(fileURLToPath(import.meta.url));
 const outfile = resolve(process.argv[2] ?? resolve(root, 'dist/index.js'));
 
 // undici's index pulls in fetch, WebSocket, caches and mocks: about 600 KB the Action never runs. Every
-// `import … from 'undici'` (core's Agent, @actions/http-client's ProxyAgent) gets what it names from core's own
-// undici instead, with the dispatcher API methods attached exactly as undici's index.js attaches them.
+// `import … from 'undici'` (core's Agent: the only one left once OIDC is out, below) gets what it names from
+// core's own undici instead, with the dispatcher API methods attached exactly as undici's index.js attaches them.
+// A new import of anything else from 'undici' fails the build ("No matching export"), never the run.
 const undiciDir = dirname(createRequire(createRequire(`${root}/`).resolve('@pictor/core')).resolve('undici/package.json'));
 const undiciSubset = {
   name: 'undici-subset',
@@ -23,11 +24,10 @@ const undiciSubset = {
       loader: 'js',
       contents: [
         "import Agent from './lib/dispatcher/agent.js';",
-        "import ProxyAgent from './lib/dispatcher/proxy-agent.js';",
         "import Dispatcher from './lib/dispatcher/dispatcher.js';",
         "import api from './lib/api/index.js';",
         'Object.assign(Dispatcher.prototype, api);',
-        'export { Agent, ProxyAgent };',
+        'export { Agent };',
       ].join('\n'),
     }));
   },
@@ -49,6 +49,26 @@ const zodEnglishOnly = {
   },
 };
 
+// @actions/core's OIDC client (`core.getIDToken`, which the Action never calls) is its only user of
+// @actions/http-client, which brings undici's ProxyAgent and the CommonJS `tunnel` package: run at start-up (it
+// loads https, tls and net before the first request) and 15 KB. The stub keeps `getIDToken` failing loudly.
+const actionsCoreWithoutOidc = {
+  name: 'actions-core-without-oidc',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? { path: 'oidc-utils', namespace: 'actions-core-without-oidc' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'actions-core-without-oidc' }, () => ({
+      loader: 'js',
+      contents: [
+        'export class OidcClient {',
+        "  static async getIDToken() { throw new Error('getIDToken is not available in the Pictor Action bundle'); }",
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: ['src/index.ts'],
@@ -65,6 +85,6 @@ await build({
   legalComments: 'eof',
   // undici's switch for bundlers (Node builds its own undici so): leaves out its experimental Milo parser.
   define: { esbuildDetection: 'true' },
-  plugins: [undiciSubset, zodEnglishOnly],
+  plugins: [undiciSubset, zodEnglishOnly, actionsCoreWithoutOidc],
   logLevel: 'warning',
 });
