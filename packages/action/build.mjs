@@ -69,6 +69,19 @@ const actionsCoreWithoutOidc = {
   },
 };
 
+// yaml's `node` export is CommonJS: esbuild can neither tree-shake it nor defer it, so all of it (119 KB) ran
+// before the first request although only YAML prompt files need it. Its ESM build (`default` export, same code)
+// keeps what core uses (`parse`), set up at import as plain ESM. Its two differences do not reach the Action:
+// warnings go to console.warn rather than process.emitWarning (both stderr), and YAML 1.1 `!!binary` scalars
+// become a Uint8Array rather than a Buffer (no request field takes either).
+const yamlDir = dirname(createRequire(createRequire(`${root}/`).resolve('@pictor/core')).resolve('yaml/package.json'));
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: resolve(yamlDir, 'browser/index.js') }));
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: ['src/index.ts'],
@@ -85,6 +98,6 @@ await build({
   legalComments: 'eof',
   // undici's switch for bundlers (Node builds its own undici so): leaves out its experimental Milo parser.
   define: { esbuildDetection: 'true' },
-  plugins: [undiciSubset, zodEnglishOnly, actionsCoreWithoutOidc],
+  plugins: [undiciSubset, zodEnglishOnly, actionsCoreWithoutOidc, yamlEsm],
   logLevel: 'warning',
 });
