@@ -2,6 +2,7 @@
 // Deterministic: same sources, same bytes (no timestamps, no absolute paths), so check-dist can compare.
 // `node build.mjs [outfile]` — the check-dist test builds into a temporary folder.
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
@@ -82,6 +83,21 @@ const yamlEsm = {
   },
 };
 
+// undici's Client requires its HTTP/2 half at load, and that loads node:http2 (~10 ms) before the first
+// request, HTTP/2 or not. Here it is required on the first HTTP/2 connection instead, otherwise unchanged.
+const CONNECT_H2 = "const connectH2 = require('./client-h2.js')";
+const undiciLazyH2 = {
+  name: 'undici-lazy-h2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(CONNECT_H2)) throw new Error(`undici-lazy-h2: ${args.path} no longer has: ${CONNECT_H2}`);
+      const lazy = "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)";
+      return { contents: source.replace(CONNECT_H2, lazy), loader: 'js' };
+    });
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: ['src/index.ts'],
@@ -98,6 +114,6 @@ await build({
   legalComments: 'eof',
   // undici's switch for bundlers (Node builds its own undici so): leaves out its experimental Milo parser.
   define: { esbuildDetection: 'true' },
-  plugins: [undiciSubset, zodEnglishOnly, actionsCoreWithoutOidc, yamlEsm],
+  plugins: [undiciSubset, zodEnglishOnly, actionsCoreWithoutOidc, yamlEsm, undiciLazyH2],
   logLevel: 'warning',
 });
