@@ -16,7 +16,7 @@ export {
   type ProviderName,
   type ProviderPreset,
 } from './providers.js';
-export { capabilitiesFor, type ModelCapabilities, type OptionalSetting } from './model-capabilities.js';
+export { capabilitiesFor, OPTIONAL_SETTINGS, type ModelCapabilities, type OptionalSetting } from './model-capabilities.js';
 export { planGeneration, type CallPlan, type GenerationPlan } from './plan-generation.js';
 export { toTogetherBody } from './together-dialect.js';
 export { toOpenAIBody } from './openai-dialect.js';

@@ -1,24 +1,27 @@
 import type { ProviderPreset } from './providers.js';
 
-/** Request fields that a target may or may not accept (prompt, model and n always go). */
-export type OptionalSetting =
-  | 'size'
-  | 'seed'
-  | 'steps'
-  | 'guidanceScale'
-  | 'negativePrompt'
-  | 'outputFormat'
-  | 'responseFormat'
-  | 'loras'
-  | 'referenceImages'
-  | 'imageUrl'
-  | 'disableSafetyChecker'
-  | 'quality'
-  | 'style'
-  | 'background'
-  | 'moderation'
-  | 'outputCompression'
-  | 'user';
+/** Request fields that a target may or may not accept (prompt, model and n always go), in wire order. */
+export const OPTIONAL_SETTINGS = [
+  'size',
+  'seed',
+  'steps',
+  'guidanceScale',
+  'negativePrompt',
+  'outputFormat',
+  'responseFormat',
+  'loras',
+  'referenceImages',
+  'imageUrl',
+  'disableSafetyChecker',
+  'quality',
+  'style',
+  'background',
+  'moderation',
+  'outputCompression',
+  'user',
+] as const;
+
+export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
 
 export interface ModelCapabilities {
   /** Model family the rules come from, e.g. `together`, `dall-e-3`, `gpt-image`. */

@@ -1,7 +1,7 @@
 import type { CallBodyInput } from './call-body-input.js';
 import { ValidationError, type FieldIssue } from './errors/index.js';
 import type { NormalizedRequest } from './image-request.js';
-import { capabilitiesFor, type ModelCapabilities, type OptionalSetting } from './model-capabilities.js';
+import { capabilitiesFor, OPTIONAL_SETTINGS, type ModelCapabilities, type OptionalSetting } from './model-capabilities.js';
 import { toOpenAIBody } from './openai-dialect.js';
 import type { Dialect, ProviderPreset } from './providers.js';
 import { toTogetherBody } from './together-dialect.js';
@@ -24,26 +24,6 @@ export interface GenerationPlan {
   calls: CallPlan[];
 }
 
-const SETTINGS: OptionalSetting[] = [
-  'size',
-  'seed',
-  'steps',
-  'guidanceScale',
-  'negativePrompt',
-  'outputFormat',
-  'responseFormat',
-  'loras',
-  'referenceImages',
-  'imageUrl',
-  'disableSafetyChecker',
-  'quality',
-  'style',
-  'background',
-  'moderation',
-  'outputCompression',
-  'user',
-];
-
 function isGiven(request: NormalizedRequest, setting: OptionalSetting): boolean {
   if (setting === 'size') return request.width !== undefined || request.autoSize === true;
   return request[setting] !== undefined;
@@ -65,7 +45,7 @@ export function planGeneration(
   const issues: FieldIssue[] = [];
   const send = new Set<OptionalSetting>();
 
-  for (const setting of SETTINGS) {
+  for (const setting of OPTIONAL_SETTINGS) {
     const given = isGiven(request, setting) || (setting === 'responseFormat' && caps.accepts.has('responseFormat'));
     if (!given) continue;
     if (setting === 'size' && request.autoSize && !caps.autoSize) {
