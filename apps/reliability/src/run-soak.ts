@@ -1,23 +1,12 @@
 import { createPictorClient, PictorError, type ImageRequest, type PictorClient, type RetryEvent } from '@pictor/core';
-import type { FaultName } from '@pictor/sandbox';
+import { FAULT_NAMES, type FaultName } from '@pictor/sandbox';
 import { accountFaults, ObservationLedger, type FaultAccount, type TaskRecord } from './fault-accounting.ts';
 import { ExchangeTracker } from './exchange-tracker.ts';
 import { startForkedSandbox } from './forked-sandbox.ts';
 import { SocketTracker } from './socket-tracker.ts';
 
 /** The ten faults of the issue, mixed in equal parts. (`oversized` is the download cap's business, not the soak's.) */
-export const SOAK_FAULTS: FaultName[] = [
-  'rate-limit',
-  'quota',
-  'server-error',
-  'unavailable',
-  'reset',
-  'slow-headers',
-  'truncated-json',
-  'malformed-json',
-  'invalid-base64',
-  'expired-url',
-];
+export const SOAK_FAULTS: FaultName[] = FAULT_NAMES.filter((name) => name !== 'oversized');
 
 export interface SoakOptions {
   /** Measured `generate()` calls. Default 10 000. */

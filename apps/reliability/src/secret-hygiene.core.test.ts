@@ -1,5 +1,5 @@
 import { createPictorClient, PictorError, type PictorClient, type PictorClientOptions, type RetryEvent } from '@pictor/core';
-import { startSandbox, type FaultName, type Sandbox } from '@pictor/sandbox';
+import { FAULT_NAMES, startSandbox, type Sandbox } from '@pictor/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECHOES, startEchoGateway, type Echo, type EchoGateway } from './__fixtures__/echo-gateway.ts';
 import { errorLeaks, KEY, KEY_SECRET, leaksIn, SANDBOX_KEY } from './__fixtures__/leak-check.ts';
@@ -69,20 +69,7 @@ describe('core never gives the key away', () => {
     expect(errorLeaks({ ...seen, ...Object.fromEntries(Object.entries(models).map(([k, v]) => [`models ${k}`, v])) })).toEqual({});
   });
 
-  const FAULTS: FaultName[] = [
-    'rate-limit',
-    'quota',
-    'server-error',
-    'unavailable',
-    'reset',
-    'slow-headers',
-    'truncated-json',
-    'malformed-json',
-    'invalid-base64',
-    'oversized',
-    'expired-url',
-  ];
-  it.each(FAULTS)('every failure mode: %s (retries exhausted, base64 and URL answers)', async (fault) => {
+  it.each(FAULT_NAMES)('every failure mode: %s (retries exhausted, base64 and URL answers)', async (fault) => {
     const headers = { 'x-sandbox-fault': fault, 'x-sandbox-delay-ms': '2500', 'x-sandbox-retry-after': '0' };
     const common = {
       apiKey: KEY,
