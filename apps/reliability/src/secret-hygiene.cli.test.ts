@@ -73,7 +73,7 @@ describe('pictor --verbose never prints the key', () => {
 
   const FAULTS: FaultName[] = ['rate-limit', 'quota', 'server-error', 'unavailable', 'reset', 'slow-headers', 'truncated-json', 'malformed-json', 'invalid-base64', 'oversized', 'expired-url'];
   it.each(FAULTS)('every failure mode with a key the provider accepts: %s', async (fault) => {
-    faulty.setFaults([{ fault, times: 10, retryAfter: 0, delayMs: 4000 }]);
+    faulty.setFaults([{ fault, times: 10, retryAfter: 0, delayMs: 15_000 }]);
     const run = await pictor(
       ['generate', 'x', '--provider', 'together', '--base-url', faulty.urls.together, '-s', '64x64', '--retries', '1', '--timeout', '1', '-o', join(dir, `fault-${fault}`)],
       { TOGETHER_API_KEY: KEY },

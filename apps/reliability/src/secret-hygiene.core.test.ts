@@ -70,7 +70,7 @@ describe('core never gives the key away', () => {
   });
 
   it.each(FAULT_NAMES)('every failure mode: %s (retries exhausted, base64 and URL answers)', async (fault) => {
-    const headers = { 'x-sandbox-fault': fault, 'x-sandbox-delay-ms': '2500', 'x-sandbox-retry-after': '0' };
+    const headers = { 'x-sandbox-fault': fault, 'x-sandbox-delay-ms': '15000', 'x-sandbox-retry-after': '0' };
     const common = {
       apiKey: KEY,
       headers,

@@ -102,7 +102,7 @@ describe('the n8n node never gives the key away', () => {
 
   const FAULTS: FaultName[] = ['rate-limit', 'quota', 'server-error', 'unavailable', 'reset', 'slow-headers', 'truncated-json', 'malformed-json', 'invalid-base64', 'expired-url'];
   it.each(FAULTS)('every failure mode with a key the provider accepts: %s', async (fault) => {
-    faulty.setFaults([{ fault, times: 20, retryAfter: 0, delayMs: 4000 }]);
+    faulty.setFaults([{ fault, times: 20, retryAfter: 0, delayMs: 15_000 }]);
     const credentials = { provider: 'custom-together', apiKey: KEY, baseUrl: faulty.urls.together };
     const result = await run(credentials, {
       prompt: 'x',

@@ -206,10 +206,8 @@ describe('downloadImage', () => {
 
   it('times out when the headers never come', async () => {
     const server = await serve(() => undefined);
-    const started = Date.now();
     const error = await withAgent((agent) => failure(download(`${server.url}/slow`, agent, { timeoutMs: 200 })), server);
     expect(error).toMatchObject({ reason: 'timeout', isRetryable: true });
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('times out when the body stalls', async () => {

@@ -234,7 +234,7 @@ describe('closing', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = performance.now();
     await sandbox.close();
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(10_000); // the fault would hold it for 30 s
     expect((await held).complete).toBe(false);
   });
 });

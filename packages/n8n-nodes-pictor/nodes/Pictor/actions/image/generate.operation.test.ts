@@ -172,7 +172,7 @@ describe('Image → Generate', () => {
   });
 
   it('gives up on a provider slower than the Timeout option', async () => {
-    sandbox.setFaults([{ fault: 'slow-headers', times: 1, delayMs: 5_000 }]);
+    sandbox.setFaults([{ fault: 'slow-headers', times: 1, delayMs: 15_000 }]);
     const error = await failureOf(
       runNode({ credentials: credentialsFor(sandbox), parameters: { prompt: 'slow', options: { timeout: 1_000, maxRetries: 0 } } }),
     );
