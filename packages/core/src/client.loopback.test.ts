@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { togetherBody } from './__fixtures__/images-response.js';
 import { makePng } from './__fixtures__/make-png.js';
 import { sendJson, startTestServer, type TestServer } from './__fixtures__/test-server.js';
@@ -102,8 +102,7 @@ describe('timeouts, resets and retries over real loopback HTTP', () => {
     await c.generate({ prompt: 'x' });
     expect(s.openSockets()).toBe(1);
     await c.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(s.openSockets()).toBe(0);
+    await vi.waitFor(() => expect(s.openSockets()).toBe(0), { timeout: 5_000, interval: 10 });
   });
 
   it('honours Retry-After before retrying a 429', async () => {
@@ -174,10 +173,8 @@ describe('timeouts, resets and retries over real loopback HTTP', () => {
   });
 
   it('aborts on the caller signal and does not retry', async () => {
-    const s = await server(async (_req, res) => {
-      await new Promise((r) => setTimeout(r, 500));
-      if (!res.destroyed) sendJson(res, 200, togetherBody(1));
-    });
+    // Never answers: the handler ends when the aborted client hangs up.
+    const s = await server((_req, res) => new Promise((resolve) => res.once('close', resolve)));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const error = await client(s.url, { maxRetries: 3 }).generate({ prompt: 'x' }, { signal: controller.signal }).catch((e: unknown) => e);
@@ -266,7 +263,7 @@ describe('batching over the per-call maximum', () => {
     const s = await server(async (req, res) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 40));
+      await new Promise((r) => setTimeout(r, 200)); // long enough for the next call to arrive, on a loaded machine too
       inFlight--;
       sendJson(res, 200, togetherBody(JSON.parse(req.body).n));
     });
