@@ -56,11 +56,17 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Parses `n8n execute --rawOutput`: log lines first, then the execution as JSON from the first `{` line. */
+/**
+ * Parses `n8n execute --rawOutput`: log lines first, then the execution as `JSON.stringify(data, null, 2)` from
+ * the first `{` line to the first `}` line (the only braces in column 0 of such output). n8n may log more after
+ * it (seen on a loaded machine while it shuts down), so what follows is left out.
+ */
 function parseExecution(stdout: string): ExecutionResult['execution'] {
   const start = stdout.search(/^\{/m);
   if (start === -1) throw new Error(`n8n printed no execution:\n${stdout}`);
-  return JSON.parse(stdout.slice(start)) as ExecutionResult['execution'];
+  const close = stdout.indexOf('\n}', start);
+  if (close === -1) throw new Error(`n8n's execution output ends mid-JSON:\n${stdout}`);
+  return JSON.parse(stdout.slice(start, close + 2)) as ExecutionResult['execution'];
 }
 
 /**
