@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { ASPECT_RATIO_NAMES } from '../aspect-ratios.js';
-import type { ImageRequest } from '../image-request.js';
-import type { ProviderName } from '../providers.js';
+import { ASPECT_RATIO_NAMES } from '../request/aspect-ratios.js';
+import type { ImageRequest } from '../request/image-request.js';
+import type { ProviderName } from '../request/providers.js';
 
 /** A prompt the schema accepts: 1–300 graphemes (any script, emoji, controls), not only whitespace. */
 export const prompt = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }).filter((s) => s.trim().length > 0);

@@ -1,0 +1,117 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { togetherBody } from '../__fixtures__/images-response.js';
+import { sendJson, startTestServer, type TestServer } from '../__fixtures__/test-server.js';
+import { createPictorClient, type PictorClient } from '../client/client.js';
+import { ValidationError } from '../errors/index.js';
+import { readManifest } from '../storage/manifest.js';
+import { parseBatchFile } from './parse-batch-file.js';
+import { runBatch } from './run-batch.js';
+
+let dir: string;
+let server: TestServer;
+let client: PictorClient;
+let failPrompt = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pictor-batch-'));
+  server = await startTestServer((req, res) => {
+    const body = JSON.parse(req.body) as { n: number; prompt: string; seed?: number };
+    if (body.prompt === failPrompt) return sendJson(res, 400, { error: { message: 'prompt refused', type: 'invalid_request_error' } });
+    sendJson(res, 200, togetherBody(body.n, 8, 8, body.seed ?? 0));
+  });
+  client = createPictorClient({ provider: 'sandbox', baseURL: `${server.url}/v1`, maxRetries: 0 });
+});
+afterEach(async () => {
+  failPrompt = '';
+  await client.close();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('parseBatchFile', () => {
+  it('reads JSONL, YAML with defaults, and plain text', () => {
+    expect(parseBatchFile('"a cat"\n\n# comment\n{"prompt":"a dog","n":2,"fileName":"dog"}\n', 'jsonl')).toEqual([
+      { line: 1, request: { prompt: 'a cat' } },
+      { line: 4, request: { prompt: 'a dog', n: 2 }, fileName: 'dog' },
+    ]);
+    const yaml = 'defaults:\n  seed: 1\n  aspectRatio: "16:9"\nprompts:\n  - a cat\n  - prompt: a dog\n    seed: 2\n';
+    expect(parseBatchFile(yaml, 'yaml').map((j) => j.request)).toEqual([
+      { seed: 1, aspectRatio: '16:9', prompt: 'a cat' },
+      { seed: 2, aspectRatio: '16:9', prompt: 'a dog' },
+    ]);
+    expect(parseBatchFile('one\ntwo\n', 'text', { n: 3 }).map((j) => j.request)).toEqual([
+      { n: 3, prompt: 'one' },
+      { n: 3, prompt: 'two' },
+    ]);
+  });
+
+  it('names every bad line and field', () => {
+    try {
+      parseBatchFile('{"prompt":"ok"}\n{"prompt":"x","steps":99}\nnot json\n{"n":2}\n', 'jsonl');
+      expect.unreachable();
+    } catch (error) {
+      expect(ValidationError.isInstance(error)).toBe(true);
+      expect((error as ValidationError).fields).toEqual(['line 2.steps', 'line 3', 'line 4.prompt']);
+    }
+  });
+});
+
+describe('runBatch', () => {
+  const jobs = () => parseBatchFile('{"prompt":"a cat","seed":1}\n{"prompt":"a dog","n":2,"seed":5}\n{"prompt":"a bird"}\n', 'jsonl');
+
+  it('generates every prompt, then a rerun generates nothing', async () => {
+    const first = await runBatch({ client, jobs: jobs(), outDir: dir });
+    expect(first).toMatchObject({ total: 3, generated: 3, skipped: 0, failed: 0 });
+    expect(first.files).toHaveLength(4);
+    expect(server.requests).toHaveLength(3);
+    const second = await runBatch({ client, jobs: jobs(), outDir: dir });
+    expect(second).toMatchObject({ generated: 0, skipped: 3 });
+    expect(second.files).toEqual(first.files);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('regenerates only the prompt whose file went missing', async () => {
+    const first = await runBatch({ client, jobs: jobs(), outDir: dir });
+    await rm(first.files[1]!);
+    const again = await runBatch({ client, jobs: jobs(), outDir: dir });
+    expect(again).toMatchObject({ generated: 1, skipped: 2 });
+    expect(JSON.parse(server.requests.at(-1)!.body).prompt).toBe('a dog');
+  });
+
+  it('validates every job before the first request', async () => {
+    const bad = [...jobs(), { line: 9, request: { prompt: 'x', steps: 0 } }];
+    await expect(runBatch({ client, jobs: bad, outDir: dir })).rejects.toThrow(/line 9\.steps/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reports a failing prompt and keeps the others', async () => {
+    failPrompt = 'a dog';
+    const events: string[] = [];
+    const report = await runBatch({ client, jobs: jobs(), outDir: dir, onEvent: (e) => events.push(`${e.type}:${e.job.line}`) });
+    expect(report).toMatchObject({ generated: 2, failed: 1 });
+    expect(report.failures.map((f) => [f.line, f.error.name])).toEqual([[2, 'BadRequestError']]);
+    expect(events.sort()).toEqual(['failed:2', 'saved:1', 'saved:3']);
+    expect((await readManifest(dir)).entries.map((e) => e.prompt).sort()).toEqual(['a bird', 'a cat']);
+  });
+
+  it('stops starting prompts when aborted and leaves a manifest that matches the files', async () => {
+    const controller = new AbortController();
+    const many = parseBatchFile(Array.from({ length: 8 }, (_, i) => `prompt ${i}`).join('\n'), 'text');
+    const report = await runBatch({
+      client,
+      jobs: many,
+      outDir: dir,
+      concurrency: 1,
+      onEvent: (e) => e.type === 'saved' && e.job.line === 2 && controller.abort(),
+      signal: controller.signal,
+    });
+    expect(report.aborted).toBe(true);
+    expect(report.generated).toBe(2);
+    expect(report.notStarted).toBe(6);
+    const manifest = await readManifest(dir);
+    const onDisk = (await readdir(dir)).filter((f) => f !== 'manifest.json').sort();
+    expect(manifest.entries.flatMap((e) => e.images.map((i) => i.file)).sort()).toEqual(onDisk);
+  });
+});

@@ -1,0 +1,96 @@
+import type { Dispatcher } from 'undici';
+import * as z from 'zod/mini';
+import { ValidationError } from '../errors/index.js';
+import { toFieldIssues } from '../request/image-request.js';
+import { PROVIDER_NAMES, PROVIDERS, type Dialect, type ProviderName, type ProviderPreset } from '../request/providers.js';
+import type { RetryEvent } from '../http/with-retries.js';
+
+/** Options of `createPictorClient`. Core reads no environment variable: adapters pass what they read. */
+export interface PictorClientOptions {
+  /** Which provider preset to use. Default `together`. */
+  provider?: ProviderName;
+  /** Bearer token. Required for every provider but `sandbox` and `custom`. Never appears in errors or logs. */
+  apiKey?: string;
+  /** Overrides the preset's base URL (required for `custom`). */
+  baseURL?: string;
+  /** Wire dialect for `custom` (default `openai`). */
+  dialect?: Dialect;
+  /** Model used when a request names none (overrides the preset's default). */
+  model?: string;
+  /** An undici dispatcher to send through (not closed by `close()`); default: a pooled Agent of the client's own. */
+  dispatcher?: Dispatcher;
+  /** Per-attempt limit for headers to arrive and between body chunks. Default 10 minutes: image models are slow. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for connection errors, 408, 409, 429 and 5xx. Default 2. */
+  maxRetries?: number;
+  /** Backoff when the server gives no Retry-After. Defaults 500 ms doubling up to 8 s. */
+  retryDelay?: { initialMs?: number; maxMs?: number };
+  /** HTTP calls in flight at once for this client (batches above the per-call maximum). Default 4. */
+  concurrency?: number;
+  /** Extra headers on every call. */
+  headers?: Record<string, string>;
+  /** Limits for fetching image URLs. Defaults: 64 MiB, 3 redirects, 60 s. */
+  download?: { maxBytes?: number; maxRedirects?: number; timeoutMs?: number };
+  /** Largest response body read. Default 512 MiB. */
+  maxResponseBytes?: number;
+  /** Told before every retry. */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+const optionsSchema = z.strictObject({
+  provider: z._default(z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]), 'together'),
+  apiKey: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
+  baseURL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  dialect: z.optional(z.enum(['together', 'openai'])),
+  model: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  dispatcher: z.optional(
+    z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && 'request' in v, 'must be an undici Dispatcher'),
+  ),
+  timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(3_600_000)), 600_000),
+  maxRetries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10)), 2),
+  retryDelay: z.optional(
+    z.object({
+      initialMs: z.optional(z.number().check(z.minimum(0))),
+      maxMs: z.optional(z.number().check(z.minimum(0))),
+    }),
+  ),
+  concurrency: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(64)), 4),
+  headers: z.optional(z.record(z.string(), z.string())),
+  download: z.optional(
+    z.object({
+      maxBytes: z.optional(z.number().check(z.int(), z.positive())),
+      maxRedirects: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(20))),
+      timeoutMs: z.optional(z.number().check(z.int(), z.positive())),
+    }),
+  ),
+  maxResponseBytes: z._default(z.number().check(z.int(), z.positive()), 512 * 1024 * 1024),
+  onRetry: z.optional(z.custom<(event: RetryEvent) => void>((v) => typeof v === 'function', 'must be a function')),
+});
+
+export type ResolvedClientOptions = z.output<typeof optionsSchema> & { preset: ProviderPreset; baseURL: string };
+
+/**
+ * Validates client options and resolves the provider preset. Throws `ValidationError` naming each bad field
+ * (the Nest module calls this at start-up so a bad configuration stops the boot).
+ */
+export function resolveClientOptions(options: PictorClientOptions): ResolvedClientOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error.issues), 'client options');
+  const opts = parsed.data;
+  const base = PROVIDERS[opts.provider];
+  const preset: ProviderPreset = {
+    ...base,
+    dialect: opts.provider === 'custom' ? (opts.dialect ?? 'openai') : base.dialect,
+    envelope: opts.provider === 'custom' && opts.dialect === 'together' ? 'together' : base.envelope,
+    defaultModel: opts.model ?? base.defaultModel,
+  };
+  const issues = [];
+  const baseURL = (opts.baseURL ?? base.baseURL)?.replace(/\/+$/, '');
+  if (!baseURL) issues.push({ field: 'baseURL', message: `is required for the ${base.label} provider` });
+  if (base.requiresKey && !opts.apiKey) issues.push({ field: 'apiKey', message: `is required for ${base.label}` });
+  if (opts.dialect && opts.provider !== 'custom' && opts.dialect !== base.dialect) {
+    issues.push({ field: 'dialect', message: `${base.label} speaks the ${base.dialect} dialect; only custom providers choose` });
+  }
+  if (issues.length) throw new ValidationError(issues, 'client options');
+  return { ...opts, preset, baseURL: baseURL as string };
+}

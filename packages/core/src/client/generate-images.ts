@@ -1,0 +1,196 @@
+import type { Limit } from './concurrency-limit.js';
+import { describeImage } from '../images/describe-image.js';
+import { downloadImage } from '../images/download-image.js';
+import { PictorError, ResponseValidationError } from '../errors/index.js';
+import { GeneratedImage } from '../images/generated-image.js';
+import type { HttpContext } from '../http/http-context.js';
+import { normalizeRequest, type ImageRequest, type NormalizedRequest } from '../request/image-request.js';
+import { planGeneration } from '../request/plan-generation.js';
+import { postImagesCall, type RawImageItem } from '../http/post-images-call.js';
+import type { ProviderName, ProviderPreset } from '../request/providers.js';
+import type { PictorWarning } from '../request/warnings.js';
+import type { RetryEvent, RetryPolicy } from '../http/with-retries.js';
+
+/** Per-call options of `generate()`. */
+export interface GenerateOptions {
+  /** Cancels every call of this generation; nothing is retried after it fires. */
+  signal?: AbortSignal;
+  /** Told as soon as each image is decoded (batches finish out of order). */
+  onImage?: (image: GeneratedImage) => void;
+}
+
+/** How one HTTP call went. */
+export interface CallInfo {
+  /** Position of the call in the plan. */
+  call: number;
+  /** Indices of the images the call was for. */
+  indices: number[];
+  model: string;
+  /** The response's `id` (Together). */
+  id: string | undefined;
+  requestId: string | undefined;
+  attempts: number;
+  durationMs: number;
+  seed: number | undefined;
+  /** Whether the call produced its images. */
+  ok: boolean;
+}
+
+/** An image that could not be produced, and why. */
+export interface ImageFailure {
+  index: number;
+  error: PictorError;
+}
+
+/**
+ * The outcome of `generate()`. When some images failed and others did not, the call resolves: `images` holds
+ * what succeeded and `failures` names the rest by index. When every image failed it rejects with the first
+ * error instead.
+ */
+export interface GenerateResult {
+  provider: ProviderName;
+  model: string;
+  prompt: string;
+  /** The validated request, size resolved to pixels. */
+  request: NormalizedRequest;
+  images: GeneratedImage[];
+  failures: ImageFailure[];
+  warnings: PictorWarning[];
+  calls: CallInfo[];
+  /** Token or image usage where the provider reports it (numbers summed across calls). */
+  usage: Record<string, unknown> | undefined;
+}
+
+export interface GenerateContext {
+  http: HttpContext;
+  provider: ProviderPreset;
+  policy: RetryPolicy;
+  limit: Limit;
+  download: { maxBytes: number; maxRedirects: number; timeoutMs: number };
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+}
+
+function mergeUsage(into: Record<string, unknown> | undefined, add: Record<string, unknown> | undefined) {
+  if (!add) return into;
+  const out: Record<string, unknown> = { ...into };
+  for (const [key, value] of Object.entries(add)) {
+    const prev = out[key];
+    out[key] = typeof value === 'number' && typeof prev === 'number' ? prev + value : (prev ?? value);
+  }
+  return out;
+}
+
+async function toImage(
+  ctx: GenerateContext,
+  item: RawImageItem,
+  index: number,
+  seed: number | undefined,
+  request: NormalizedRequest,
+  warnings: PictorWarning[],
+  signal: AbortSignal | undefined,
+): Promise<GeneratedImage> {
+  let bytes = item.bytes;
+  let declared: string | undefined = request.outputFormat ? `image/${request.outputFormat}` : undefined;
+  if (!bytes && item.url) {
+    const got = await downloadImage(item.url, { dispatcher: ctx.http.dispatcher, ...ctx.download, signal });
+    bytes = got.bytes;
+    // Media types are case-insensitive (RFC 9110 §8.3.1): `IMAGE/PNG` says the same as `image/png`.
+    declared = got.declaredType?.split(';')[0]?.trim().toLowerCase() || declared;
+  }
+  if (!bytes) throw new ResponseValidationError(`Image ${index} has no data`);
+  const info = describeImage(bytes);
+  if (declared && declared !== 'application/octet-stream' && declared !== info.mediaType) {
+    warnings.push({ type: 'media-type-mismatch', index, declared, actual: info.mediaType });
+  }
+  return new GeneratedImage({
+    index,
+    bytes,
+    mediaType: info.mediaType,
+    extension: info.extension,
+    width: info.width,
+    height: info.height,
+    sha256: info.sha256,
+    seed,
+    url: item.url,
+    revisedPrompt: item.revisedPrompt,
+  });
+}
+
+/** Validates, plans, sends every call under the client's concurrency cap, and decodes what comes back. */
+export async function generateImages(ctx: GenerateContext, input: ImageRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+  const request = normalizeRequest(input);
+  const plan = planGeneration(ctx.provider, request);
+  const warnings = [...plan.warnings];
+  const images: GeneratedImage[] = [];
+  const failures: ImageFailure[] = [];
+  const calls: CallInfo[] = [];
+  let usage: Record<string, unknown> | undefined;
+
+  await Promise.all(
+    plan.calls.map((call, callIndex) =>
+      ctx.limit(async () => {
+        const indices: number[] = [];
+        for (let i = 0; i < call.n; i++) indices.push(call.firstIndex + i);
+        const info: CallInfo = {
+          call: callIndex,
+          indices,
+          model: plan.model,
+          id: undefined,
+          requestId: undefined,
+          attempts: 0,
+          durationMs: 0,
+          seed: call.seed,
+          ok: false,
+        };
+        calls.push(info);
+        try {
+          const outcome = await postImagesCall(ctx.http, call, plan.dialect, {
+            policy: ctx.policy,
+            signal: options.signal,
+            onRetry: ctx.onRetry,
+          });
+          info.id = outcome.responseId;
+          info.requestId = outcome.requestId;
+          info.attempts = outcome.attempts;
+          info.durationMs = outcome.durationMs;
+          info.ok = true;
+          usage = mergeUsage(usage, outcome.usage);
+          const settle = async (index: number, position: number): Promise<void> => {
+              const item = outcome.items[position];
+              if (!item) {
+                failures.push({
+                  index,
+                  error: new ResponseValidationError(`The provider returned ${outcome.items.length} of ${call.n} images`, {
+                    requestId: outcome.requestId,
+                    attempts: outcome.attempts,
+                  }),
+                });
+                return;
+              }
+              try {
+                const image = await toImage(ctx, item, index, call.seed, request, warnings, options.signal);
+                images.push(image);
+                options.onImage?.(image);
+              } catch (error) {
+                if (!PictorError.isInstance(error)) throw error;
+                failures.push({ index, error });
+              }
+          };
+          // One image (the common case) needs no Promise.all around it.
+          if (indices.length === 1) await settle(indices[0] as number, 0);
+          else await Promise.all(indices.map(settle));
+        } catch (error) {
+          if (!PictorError.isInstance(error)) throw error;
+          info.attempts = error.attempts;
+          for (const index of indices) failures.push({ index, error });
+        }
+      }),
+    ),
+  );
+
+  images.sort((a, b) => a.index - b.index);
+  failures.sort((a, b) => a.index - b.index);
+  calls.sort((a, b) => a.call - b.call);
+  if (images.length === 0 && failures[0]) throw failures[0].error;
+  return { provider: ctx.provider.name, model: plan.model, prompt: request.prompt, request, images, failures, warnings, calls, usage };
+}

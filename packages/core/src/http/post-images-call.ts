@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type * as z from 'zod/mini';
+import { createAPIError } from './create-api-error.js';
+import { ResponseValidationError } from '../errors/index.js';
+import type { HttpContext } from './http-context.js';
+import { parseImagesBody, parseImagesBodyBytes } from './images-body-parser.js';
+import { openAIResponseSchema } from '../request/openai-dialect.js';
+import type { CallPlan } from '../request/plan-generation.js';
+import type { Dialect } from '../request/providers.js';
+import { readText, sendRequest } from './send-request.js';
+import { toTransportError } from './to-transport-error.js';
+import { togetherResponseSchema } from '../request/together-dialect.js';
+import { withRetries, type RetryEvent, type RetryPolicy } from './with-retries.js';
+
+/** One image as the provider answered it, before download and inspection. */
+export interface RawImageItem {
+  /** Position within this call's answer. */
+  position: number;
+  bytes?: Buffer;
+  url?: string;
+  revisedPrompt?: string;
+}
+
+/** What one HTTP call produced, and how it went. */
+export interface CallOutcome {
+  items: RawImageItem[];
+  requestId: string | undefined;
+  responseId: string | undefined;
+  attempts: number;
+  durationMs: number;
+  usage: Record<string, unknown> | undefined;
+}
+
+const MARKER = /^\$pictor:binary:(\d+)$/;
+
+/** Answers up to this size (by `content-length`) are read whole and parsed at once; larger ones stream. */
+const SMALL_ANSWER_BYTES = 256 * 1024;
+
+function schemaFor(dialect: Dialect): z.ZodMiniType<{ data: Array<Record<string, unknown>> } & Record<string, unknown>> {
+  return dialect === 'together' ? togetherResponseSchema : openAIResponseSchema;
+}
+
+/**
+ * Sends one planned `POST /images/generations` call with retries (the same idempotency key on every attempt),
+ * streams the answer through the base64-aware parser and validates it against the dialect's schema.
+ */
+export async function postImagesCall(
+  ctx: HttpContext,
+  call: CallPlan,
+  dialect: Dialect,
+  options: { policy: RetryPolicy; signal?: AbortSignal | undefined; onRetry?: ((event: RetryEvent) => void) | undefined },
+): Promise<CallOutcome> {
+  const started = performance.now();
+  const idempotencyKey = `pictor-${randomUUID()}`;
+  let attempts = 0;
+  const outcome = await withRetries(
+    async (attempt) => {
+      attempts = attempt;
+      const res = await sendRequest(ctx, {
+        method: 'POST',
+        path: '/images/generations',
+        json: call.body,
+        headers: { 'idempotency-key': idempotencyKey },
+        signal: options.signal,
+      });
+      const requestId = res.headers['x-request-id'] ?? res.headers['request-id'];
+      if (res.status < 200 || res.status >= 300) {
+        const bodyText = await readText(res.body);
+        throw createAPIError({ status: res.status, headers: res.headers, bodyText, url: res.url, attempts: attempt, redact: ctx.redact });
+      }
+      let parsed: Awaited<ReturnType<typeof parseImagesBody>>;
+      const parseOptions = { maxBytes: ctx.maxResponseBytes, requestId, status: res.status };
+      try {
+        if (Number(res.headers['content-length']) <= SMALL_ANSWER_BYTES) {
+          // A small answer of known length: read it whole, parse it at once.
+          parsed = parseImagesBodyBytes(await res.body.bytes(), parseOptions);
+        } else {
+          parsed = await parseImagesBody(res.body, parseOptions);
+          // Read whatever trails the document so the connection goes back to the pool.
+          await res.body.dump({ limit: 64 * 1024 });
+        }
+      } catch (error) {
+        if (!res.body.destroyed) res.body.destroy();
+        throw toTransportError(error, { url: res.url, timeoutMs: ctx.timeoutMs, signal: options.signal, redact: ctx.redact });
+      }
+      const checked = schemaFor(dialect).safeParse(parsed.json);
+      if (!checked.success) {
+        const where = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        throw new ResponseValidationError(`The provider's answer does not match the ${dialect} images schema: ${where}`, {
+          requestId,
+          status: res.status,
+        });
+      }
+      const items = checked.data.data.map((entry, position): RawImageItem => {
+        const b64 = typeof entry.b64_json === 'string' ? MARKER.exec(entry.b64_json) : null;
+        const bytes = b64 ? parsed.binaries[Number(b64[1])] : undefined;
+        const url = typeof entry.url === 'string' && entry.url ? entry.url : undefined;
+        if (!bytes && !url) {
+          throw new ResponseValidationError(`Image ${position} of the answer has neither b64_json nor url`, {
+            requestId,
+            status: res.status,
+          });
+        }
+        const revised = entry.revised_prompt;
+        return { position, bytes, url, revisedPrompt: typeof revised === 'string' ? revised : undefined };
+      });
+      const data = checked.data as Record<string, unknown>;
+      return {
+        items,
+        requestId,
+        responseId: typeof data.id === 'string' ? data.id : undefined,
+        usage: typeof data.usage === 'object' && data.usage !== null ? (data.usage as Record<string, unknown>) : undefined,
+      };
+    },
+    options.policy,
+    options,
+  );
+  return { ...outcome, attempts, durationMs: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,181 @@
+import type { Dispatcher } from 'undici';
+import { AbortError, DownloadError, PictorError, type DownloadFailure } from '../errors/index.js';
+
+/** Options of {@link downloadImage}. */
+export interface DownloadImageOptions {
+  /**
+   * The undici dispatcher (usually the client's `Agent`). It must not add credentials: downloads never
+   * carry an `Authorization` header, since signed URLs need none and the host may be a third party.
+   */
+  dispatcher: Dispatcher;
+  /** Largest image accepted, in bytes. Default 64 MiB. */
+  maxBytes?: number;
+  /** Redirects followed (301, 302, 303, 307, 308) before giving up. Default 3. */
+  maxRedirects?: number;
+  /** Longest wait for the response headers, and between two pieces of the body, in ms. Default 60 000. */
+  timeoutMs?: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** An image fetched by {@link downloadImage}. */
+export interface DownloadedImage {
+  bytes: Buffer;
+  /** The `content-type` the server declared, as sent (not checked: sniff the bytes instead). */
+  declaredType: string | undefined;
+  /** The URL the bytes came from, after redirects. */
+  finalUrl: string;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+/** A small error or redirect body is read to the end so the connection can be reused; a larger one is cut. */
+const DRAIN_LIMIT = 64 * 1024;
+
+/**
+ * Fetches an image URL returned by the provider with `GET`, over http(s) only, following up to
+ * `maxRedirects` redirects by hand (re-checking each target's protocol) and refusing bodies over `maxBytes`.
+ * Every response body is read or destroyed, so no connection leaks.
+ *
+ * @throws DownloadError with `reason`: `protocol` (not http/https, before any request), `status` (non-2xx;
+ * `status` set), `too-many-redirects`, `too-large` (by `content-length` or while streaming), `timeout`,
+ * `network` (refused, reset, closed mid-body).
+ * @throws AbortError when `signal` fires.
+ */
+export async function downloadImage(url: string, options: DownloadImageOptions): Promise<DownloadedImage> {
+  const { dispatcher, signal } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxRedirects = options.maxRedirects ?? 3;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let target = httpUrl(url);
+  for (let redirects = 0; ; redirects++) {
+    if (signal?.aborted) throw abortError(signal.reason);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'GET',
+        headers: { accept: 'image/*, */*;q=0.8' },
+        signal: signal ?? null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      throw transportError(error, target.href, timeoutMs, signal);
+    }
+    const { statusCode, headers, body } = response;
+
+    if (REDIRECTS.has(statusCode) && headers.location !== undefined) {
+      await drain(body, signal);
+      const location = String(headers.location);
+      if (redirects >= maxRedirects) {
+        throw new DownloadError(`Gave up on ${redact(url)} after ${maxRedirects} redirects`, {
+          url,
+          reason: 'too-many-redirects',
+          status: statusCode,
+        });
+      }
+      target = httpUrl(location, target);
+      continue;
+    }
+    if (statusCode < 200 || statusCode >= 300) {
+      await drain(body, signal);
+      throw new DownloadError(`Downloading ${redact(target.href)} failed with HTTP ${statusCode}`, {
+        url: target.href,
+        reason: 'status',
+        status: statusCode,
+      });
+    }
+
+    const declaredLength = Number(headers['content-length']);
+    if (declaredLength > maxBytes) {
+      discard(body);
+      throw tooLarge(target.href, maxBytes, `declares ${declaredLength} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > maxBytes) throw tooLarge(target.href, maxBytes, 'kept streaming'); // leaving the loop destroys the body
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw transportError(error, target.href, timeoutMs, signal);
+    }
+    const contentType = headers['content-type'];
+    return {
+      bytes: Buffer.concat(chunks, received),
+      declaredType: Array.isArray(contentType) ? contentType[0] : contentType,
+      finalUrl: target.href,
+    };
+  }
+}
+
+/** Parses `text` (relative to `base` for a redirect) and refuses anything but http and https. */
+function httpUrl(text: string, base?: URL): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(text, base);
+  } catch {
+    throw new DownloadError(`Not a valid image URL: ${redact(text)}`, { url: text, reason: 'protocol' });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    const via = base ? ` (redirected from ${redact(base.href)})` : '';
+    throw new DownloadError(`Refusing to download ${redact(parsed.href)}${via}: only http and https are allowed`, {
+      url: parsed.href,
+      reason: 'protocol',
+    });
+  }
+  return parsed;
+}
+
+/** Reads a redirect or error body to the end (up to a limit, then destroys it) and ignores its failures. */
+async function drain(body: Dispatcher.ResponseData['body'], signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await body.dump(signal ? { limit: DRAIN_LIMIT, signal } : { limit: DRAIN_LIMIT });
+  } catch {
+    discard(body);
+  }
+  if (signal?.aborted) throw abortError(signal.reason);
+}
+
+/**
+ * Destroys a body that will not be read. Destroying an unread undici body makes it emit a `RequestAbortedError`;
+ * with no listener that error would be an uncaught exception (it is, whenever the body had fully arrived).
+ */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
+function tooLarge(url: string, maxBytes: number, detail: string): DownloadError {
+  return new DownloadError(`The image at ${redact(url)} is larger than ${maxBytes} bytes (${detail})`, {
+    url,
+    reason: 'too-large',
+  });
+}
+
+function abortError(cause: unknown): AbortError {
+  return new AbortError('The image download was aborted', { cause });
+}
+
+/** Maps what undici threw to a `DownloadError` (timeout or network) or the caller's `AbortError`. */
+function transportError(error: unknown, url: string, timeoutMs: number, signal: AbortSignal | undefined): PictorError {
+  if (PictorError.isInstance(error)) return error;
+  if (signal?.aborted) return abortError(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const timedOut = typeof code === 'string' && TIMEOUT_CODES.has(code);
+  const reason: DownloadFailure = timedOut ? 'timeout' : 'network';
+  const detail = timedOut
+    ? `no data within ${timeoutMs} ms`
+    : `${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
+  return new DownloadError(`Downloading ${redact(url)} failed: ${detail}`, { url, reason, cause: error });
+}
+
+/** The URL without its query string and fragment, which may hold a signature: fit for messages. */
+function redact(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : `${url.slice(0, cut)}?…`;
+}

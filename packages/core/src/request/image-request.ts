@@ -1,0 +1,120 @@
+// zod/mini, imported as a namespace (not `{ z }`), so bundlers keep only the functions used: zod classic's
+// methods tie every schema type to every check, which held 200 KB of the Action's bundle.
+import * as z from 'zod/mini';
+import { ASPECT_RATIO_NAMES, ASPECT_RATIOS, parseSize, type AspectRatio } from './aspect-ratios.js';
+import { ValidationError, type FieldIssue } from '../errors/index.js';
+
+// zod/mini registers no locale of its own: without one, every message zod writes reads "Invalid input". English,
+// as zod classic sets it, and only when nothing is set yet, so an application's own `z.config(...)` wins.
+if (!z.config().localeError) z.config(z.locales.en());
+
+const dimension = z.number().check(z.int(), z.minimum(64), z.maximum(8192));
+
+/**
+ * The unified request every adapter speaks. Field names are Pictor's; each dialect maps them to the wire
+ * (see `together-dialect.ts` and `openai-dialect.ts`). Give the size as `size` ("WxH"), or `width` + `height`,
+ * or `aspectRatio` — one of the three.
+ */
+export const imageRequestSchema = z
+  .strictObject({
+    prompt: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(32_000)),
+    model: z.optional(z.string().check(z.trim(), z.minLength(1))),
+    n: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(128)), 1),
+    size: z.optional(
+      z
+        .string()
+        .check(z.refine((s) => s === 'auto' || parseSize(s) !== undefined, 'must be "WIDTHxHEIGHT", e.g. "1024x1024", or "auto"')),
+    ),
+    width: z.optional(dimension),
+    height: z.optional(dimension),
+    aspectRatio: z.optional(z.enum(ASPECT_RATIO_NAMES as [AspectRatio, ...AspectRatio[]])),
+    seed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(4_294_967_295))),
+    steps: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(50))),
+    guidanceScale: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+    negativePrompt: z.optional(z.string()),
+    outputFormat: z.optional(z.enum(['png', 'jpeg', 'webp'])),
+    responseFormat: z.optional(z.enum(['base64', 'url'])),
+    loras: z.optional(
+      z.array(
+        z.strictObject({
+          path: z.string().check(z.minLength(1)),
+          scale: z.number().check(z.minimum(-10), z.maximum(10)),
+        }),
+      ),
+    ),
+    referenceImages: z.optional(z.array(z.url())),
+    imageUrl: z.optional(z.url()),
+    disableSafetyChecker: z.optional(z.boolean()),
+    quality: z.optional(z.enum(['auto', 'low', 'medium', 'high', 'standard', 'hd'])),
+    style: z.optional(z.enum(['vivid', 'natural'])),
+    background: z.optional(z.enum(['auto', 'transparent', 'opaque'])),
+    moderation: z.optional(z.enum(['auto', 'low'])),
+    outputCompression: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100))),
+    user: z.optional(z.string()),
+    /** Extra wire fields for the provider, merged last into the body (they win over mapped fields). */
+    providerOptions: z.optional(z.record(z.string(), z.unknown())),
+  })
+  .check(
+    z.superRefine((req, ctx) => {
+      const ways = [req.size !== undefined, req.width !== undefined || req.height !== undefined, req.aspectRatio !== undefined];
+      if (ways.filter(Boolean).length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['size'], message: 'give only one of size, width+height or aspectRatio' });
+      }
+      const dims = req.size ? parseSize(req.size) : undefined;
+      if (dims && [dims.width, dims.height].some((side) => side < 64 || side > 8192)) {
+        ctx.addIssue({ code: 'custom', path: ['size'], message: 'each side must be between 64 and 8192 pixels' });
+      }
+      if ((req.width === undefined) !== (req.height === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [req.width === undefined ? 'width' : 'height'],
+          message: 'width and height go together',
+        });
+      }
+    }),
+  );
+
+/** What callers pass: defaults and optional fields as written. */
+export type ImageRequest = z.input<typeof imageRequestSchema>;
+
+/** A validated request with its size resolved to pixels (undefined: the provider's default). */
+export type NormalizedRequest = Omit<z.output<typeof imageRequestSchema>, 'size' | 'aspectRatio'> & {
+  width?: number;
+  height?: number;
+  /** True when the caller asked for `size: "auto"`. */
+  autoSize?: boolean;
+  aspectRatio?: AspectRatio;
+};
+
+/** Turns zod issues into field-named issues; each unknown key is its own issue, named with its full path. */
+export function toFieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: `unknown field ${key}` }));
+    }
+    return [{ field: path.join('.'), message: issue.message }];
+  });
+}
+
+/**
+ * Validates a request before anything touches the network and resolves its size. Throws `ValidationError`
+ * naming every bad field.
+ */
+export function normalizeRequest(input: unknown): NormalizedRequest {
+  const parsed = imageRequestSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error.issues));
+  const { size, aspectRatio, ...rest } = parsed.data;
+  const out: NormalizedRequest = { ...rest };
+  if (aspectRatio) {
+    out.aspectRatio = aspectRatio;
+    out.width = ASPECT_RATIOS[aspectRatio].width;
+    out.height = ASPECT_RATIOS[aspectRatio].height;
+  } else if (size === 'auto') {
+    out.autoSize = true;
+  } else if (size) {
+    const dims = parseSize(size);
+    if (dims) Object.assign(out, dims);
+  }
+  return out;
+}
