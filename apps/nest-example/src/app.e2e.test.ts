@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Env } from './app.module.js';
 import { bootstrap } from './bootstrap.js';
 
@@ -44,10 +46,15 @@ function env(overrides: Env = {}): Env {
   };
 }
 
-/** Boots the real app over HTTP on a free port and returns a supertest agent for it. */
-async function boot(overrides: Env = {}) {
+/** Boots the real app over HTTP on a free port. */
+async function bootApp(overrides: Env = {}): Promise<INestApplication> {
   app = await bootstrap(env(overrides), { logger, abortOnError: false });
-  return request(await app.getUrl());
+  return app;
+}
+
+/** Boots the real app and returns a supertest agent for it. */
+async function boot(overrides: Env = {}) {
+  return request(await (await bootApp(overrides)).getUrl());
 }
 
 /** What a user could ever see: every response so far and every log line. */
@@ -186,5 +193,160 @@ describe('configuration', () => {
     await expect(boot).rejects.toThrow(message);
     expect(logs.some((line) => line.includes(message))).toBe(true);
     expectNoKey();
+  });
+});
+
+describe('where it listens', () => {
+  it('listens on 127.0.0.1 when HOST is not set', async () => {
+    app = await bootstrap(env({ HOST: undefined }), { logger, abortOnError: false });
+    const address = (app.getHttpServer() as Server).address() as AddressInfo;
+    expect(address.address).toBe('127.0.0.1');
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.20', 'pictor.example.com'])('refuses to start on %s without APP_API_KEY, naming the variable', async (host) => {
+    const boot = bootstrap(env({ HOST: host }), { logger, abortOnError: false });
+    await expect(boot).rejects.toThrow('APP_API_KEY: is required when HOST is not a loopback address');
+  });
+
+  it('refuses an APP_API_KEY shorter than 16 characters without echoing it', async () => {
+    const boot = bootstrap(env({ APP_API_KEY: 'short-key-93' }), { logger, abortOnError: false });
+    await expect(boot).rejects.toThrow('APP_API_KEY: must be at least 16 characters');
+    await expect(boot).rejects.not.toThrow('short-key-93');
+  });
+});
+
+describe('JSON only', () => {
+  it.each([
+    ['a form', 'application/x-www-form-urlencoded', 'prompt=a+fox'],
+    ['text/plain', 'text/plain', '{"prompt":"a fox"}'],
+    ['multipart/form-data', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na fox\r\n--x--\r\n'],
+    ['no content type', undefined, '{"prompt":"a fox"}'],
+  ])('refuses %s with 415 before calling the provider', async (_, type, payload) => {
+    const http = await boot();
+    sandbox.stats.reset();
+    const req = http.post('/images');
+    if (type) req.set('content-type', type);
+    else req.unset('content-type');
+    const res = await req.send(Buffer.from(payload)).expect(415);
+    expect(res.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    expect(sandbox.stats.generations.together).toBe(0);
+  });
+});
+
+describe('the API key (APP_API_KEY)', () => {
+  const APP_KEY = 'nest-e2e-app-key-5f1c0a9e77';
+
+  it('refuses a request without the key or with a wrong one with 401, and takes it as Bearer or x-api-key', async () => {
+    const http = await boot({ APP_API_KEY: APP_KEY });
+    sandbox.stats.reset();
+    const missing = await http.post('/images').send({ prompt: 'a fox', size: '256x256' }).expect(401);
+    expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
+    const wrong = await http.post('/images').set('authorization', `Bearer ${APP_KEY}x`).send({ prompt: 'a fox', size: '256x256' }).expect(401);
+    const wrongHeader = await http.post('/images').set('x-api-key', APP_KEY.slice(0, -1)).send({ prompt: 'a fox', size: '256x256' }).expect(401);
+    expect(sandbox.stats.generations.together).toBe(0);
+
+    const bearer = await http.post('/images').set('authorization', `Bearer ${APP_KEY}`).send({ prompt: 'a fox', size: '256x256' }).expect(201);
+    const image = (bearer.body as ImagesResponse).images[0]!;
+    await http.get(image.url).expect(401);
+    await http.get(image.url).set('x-api-key', APP_KEY).expect(200);
+    await http.post('/images').set('x-api-key', APP_KEY).send({ prompt: 'a fox', size: '256x256' }).expect(201);
+    await http.get('/health').expect(200); // open, for probes
+    for (const text of [missing.text, wrong.text, wrongHeader.text, ...logs]) expect(text).not.toContain(APP_KEY.slice(0, -1));
+  });
+
+  it('lets every request through when no key is set (loopback only)', async () => {
+    const http = await boot();
+    await http.post('/images').send({ prompt: 'a fox', size: '256x256' }).expect(201);
+  });
+});
+
+describe('throttling', () => {
+  it('answers 429 with Retry-After past THROTTLE_GENERATE_LIMIT generations, before calling the provider', async () => {
+    const http = await boot({ THROTTLE_GENERATE_LIMIT: '2', THROTTLE_TTL_SECONDS: '3600' });
+    sandbox.stats.reset();
+    await http.post('/images').send({ prompt: 'a fox', size: '256x256' }).expect(201);
+    await http.post('/images').send({ prompt: 'a fox', size: '256x256' }).expect(201);
+    const res = await http.post('/images').send({ prompt: 'a fox', size: '256x256' }).expect(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(sandbox.stats.generations.together).toBe(2);
+    await http.get('/health').expect(200); // other routes have their own, larger budget
+  });
+
+  it('answers 429 past THROTTLE_LIMIT requests to another route', async () => {
+    const http = await boot({ THROTTLE_LIMIT: '2', THROTTLE_TTL_SECONDS: '3600' });
+    await http.get('/images/0b4a5bd4-8a4e-4f4e-9a57-0a7f3e0c3c55').expect(404);
+    await http.get('/images/0b4a5bd4-8a4e-4f4e-9a57-0a7f3e0c3c55').expect(404);
+    await http.get('/images/0b4a5bd4-8a4e-4f4e-9a57-0a7f3e0c3c55').expect(429);
+  });
+
+  it.each(['THROTTLE_LIMIT', 'THROTTLE_GENERATE_LIMIT', 'THROTTLE_TTL_SECONDS'])('stops the boot when %s is not a positive whole number', async (name) => {
+    await expect(bootstrap(env({ [name]: '0' }), { logger, abortOnError: false })).rejects.toThrow(`${name}: must be a whole number of at least 1`);
+  });
+});
+
+describe('response headers', () => {
+  it('sends X-Content-Type-Options: nosniff and no X-Powered-By on every kind of answer', async () => {
+    const http = await boot({ APP_API_KEY: API_KEY.repeat(2), THROTTLE_LIMIT: '1', THROTTLE_TTL_SECONDS: '3600' });
+    const auth = { 'x-api-key': API_KEY.repeat(2) };
+    const created = await http.post('/images').set(auth).send({ prompt: 'a fox', size: '256x256' });
+    const answers = [
+      created,
+      await http.get((created.body as ImagesResponse).images[0]!.url).set(auth),
+      await http.get('/health'),
+      await http.post('/images').set(auth).send({ prompt: '' }),
+      await http.post('/images').set(auth).type('form').send('prompt=x'),
+      await http.get('/nowhere').set(auth),
+      await http.post('/images').send({ prompt: 'a fox' }),
+      await http.get('/health'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([201, 200, 200, 400, 415, 404, 401, 429]);
+    for (const answer of answers) {
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+});
+
+describe('a client that disconnects', () => {
+  it('aborts its generation: the provider sees the call cancelled and the app logs why', async () => {
+    const sandboxLog: string[] = [];
+    const slow = await startSandbox({ port: 0, latencyMs: 600_000, log: (line) => sandboxLog.push(line) });
+    try {
+      const origin = await (await bootApp({ PICTOR_BASE_URL: slow.urls.together, PICTOR_API_KEY: 'any', PICTOR_TIMEOUT_MS: '3600000' })).getUrl();
+      const client = httpRequest(`${origin}/images`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      client.on('error', () => {}); // destroyed on purpose below
+      client.end(JSON.stringify({ prompt: 'a slow fox', size: '256x256' }));
+      await vi.waitFor(() => expect(slow.stats.generations.together).toBe(1), { timeout: 15_000, interval: 20 });
+      client.destroy();
+      await vi.waitFor(() => expect(logs.some((l) => l.includes('The client disconnected: its generation was aborted'))).toBe(true), { timeout: 15_000, interval: 20 });
+      await vi.waitFor(() => expect(sandboxLog.some((l) => /POST \/together\/v1\/images\/generations --- \(aborted\)/.test(l))).toBe(true), { timeout: 15_000, interval: 20 });
+      expect(slow.stats.imagesServed).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe("the provider's text in the logs", () => {
+  it('reaches the log without its escape sequences and control characters', async () => {
+    const hostile = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const message = '\u001b[2J\u001b[HUpstream \u001b]0;pwned title\u0007\u001b]8;;https://evil.example\u001b\\exploded\u001b]8;;\u001b\\\r\n[Nest] 1 - LOG forged\u0008\u0000';
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message } }));
+      });
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hostile.address() as AddressInfo;
+      const http = await boot({ PICTOR_PROVIDER: 'custom', PICTOR_DIALECT: 'openai', PICTOR_BASE_URL: `http://127.0.0.1:${port}/v1`, PICTOR_MODEL: 'm' });
+      await http.post('/images').send({ prompt: 'a fox' }).expect(502);
+      const line = logs.find((l) => l.startsWith('warn 502 after InternalServerError'));
+      expect(line).toContain('Upstream exploded [Nest] 1 - LOG forged');
+      expect(line).not.toContain('pwned');
+      for (const l of logs) expect(l.replace(/\n/g, '')).not.toMatch(/\p{Cc}/u);
+    } finally {
+      await new Promise((resolve) => hostile.close(resolve));
+    }
   });
 });

@@ -1,14 +1,17 @@
 import { Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PictorModule } from '@pictor/nestjs';
 import { PictorHealthModule } from '@pictor/nestjs/health';
+import { ApiKeyGuard } from './api-key.guard.js';
 import { HealthController } from './health.controller.js';
 import { ImageStore } from './image-store.js';
 import { ImagesController } from './images.controller.js';
 import { PictorExceptionFilter } from './pictor-exception.filter.js';
 import { pictorOptionsFrom } from './pictor-options.js';
+import { throttlerOptionsFrom } from './throttler-options.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -22,6 +25,7 @@ export class AppModule implements OnApplicationShutdown {
         // Only `env` is read: tests and main.ts say exactly which environment the app sees.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validatePredefined: false, skipProcessEnv: true, load: [() => ({ ...env })] }),
         PictorModule.forRootAsync({ inject: [ConfigService], useFactory: pictorOptionsFrom }),
+        ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: throttlerOptionsFrom }),
         TerminusModule,
         PictorHealthModule,
       ],
@@ -37,6 +41,9 @@ export class AppModule implements OnApplicationShutdown {
           },
         },
         { provide: APP_FILTER, useClass: PictorExceptionFilter },
+        // In this order: a caller guessing keys is throttled too.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };
   }

@@ -1,14 +1,28 @@
 import { Logger, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, type Env } from './app.module.js';
+import { cleanLogger } from './clean-logger.js';
+import { jsonOnly } from './json-only.middleware.js';
+import { listenAddressFrom } from './listen-address.js';
+import { noSniff } from './no-sniff.middleware.js';
 
-/** Creates the app from `env`, closes it cleanly on SIGTERM/SIGINT and listens on `PORT` (default 3000). */
+/**
+ * Creates the app from `env`, closes it cleanly on SIGTERM/SIGINT and listens on `HOST` (default 127.0.0.1) and
+ * `PORT` (default 3000). Refuses to start beyond loopback without `APP_API_KEY`. Only JSON bodies are read;
+ * every answer carries `X-Content-Type-Options: nosniff` and no `X-Powered-By`; every log line is cleaned of
+ * control characters and escape sequences.
+ */
 export async function bootstrap(env: Env, options: NestApplicationOptions = {}): Promise<INestApplication> {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
-  const app = await NestFactory.create(AppModule.forRoot(env), options);
+  const { host, port } = listenAddressFrom(env);
+  const logger = cleanLogger(options.logger);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { ...options, logger, bodyParser: false });
+  app.disable('x-powered-by');
+  app.use(noSniff);
+  app.use(jsonOnly);
+  app.useBodyParser('json');
   app.enableShutdownHooks();
-  await app.listen(port, env.HOST ?? '0.0.0.0');
+  await app.listen(port, host);
   new Logger('Bootstrap').log(`Listening on ${await app.getUrl()}`);
   return app;
 }

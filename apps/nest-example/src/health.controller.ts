@@ -1,7 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { PictorHealthIndicator } from '@pictor/nestjs/health';
+import { Public } from './api-key.guard.js';
 
+/** Open without the app's API key, so load balancers and orchestrators can probe it (it is still throttled). */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

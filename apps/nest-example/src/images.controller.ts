@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, NotFoundException, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
 import { PictorService } from '@pictor/nestjs';
+import { ClientGoneSignal } from './client-gone.decorator.js';
 import { CreateImagesPipe, type CreateImagesBody } from './create-images.pipe.js';
 import { ImageStore } from './image-store.js';
 
@@ -23,10 +24,10 @@ export class ImagesController {
     private readonly store: ImageStore,
   ) {}
 
-  /** Generates images, keeps them in memory and answers where to fetch them. */
+  /** Generates images, keeps them in memory and answers where to fetch them. A caller that disconnects aborts it. */
   @Post()
-  async create(@Body(CreateImagesPipe) body: CreateImagesBody) {
-    const result = await this.pictor.generate(body);
+  async create(@Body(CreateImagesPipe) body: CreateImagesBody, @ClientGoneSignal() signal: AbortSignal) {
+    const result = await this.pictor.generate(body, { signal });
     const images: ImageSummary[] = result.images.map((image) => {
       const id = this.store.add(image);
       return {
