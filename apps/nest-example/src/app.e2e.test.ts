@@ -350,3 +350,22 @@ describe("the provider's text in the logs", () => {
     }
   });
 });
+
+describe('DNS rebinding', () => {
+  it('without APP_API_KEY, refuses with 403 a request addressed to another name, before calling the provider', async () => {
+    const http = await boot();
+    sandbox.stats.reset();
+    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1.evil.example']) {
+      const res = await http.post('/images').set('host', host).send({ prompt: 'a fox', size: '256x256' }).expect(403);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+    expect(sandbox.stats.generations.together).toBe(0);
+    for (const host of ['localhost:3000', '127.0.0.1', '[::1]:3000']) await http.get('/health').set('host', host).expect(200);
+  });
+
+  it('with APP_API_KEY, serves any name (the key is the protection)', async () => {
+    const key = 'nest-e2e-app-key-rebinding-1';
+    const http = await boot({ APP_API_KEY: key });
+    await http.post('/images').set('host', 'images.example').set('x-api-key', key).send({ prompt: 'a fox', size: '256x256' }).expect(201);
+  });
+});

@@ -5,20 +5,22 @@ import { AppModule, type Env } from './app.module.js';
 import { cleanLogger } from './clean-logger.js';
 import { jsonOnly } from './json-only.middleware.js';
 import { listenAddressFrom } from './listen-address.js';
+import { loopbackHostOnly } from './loopback-host-only.middleware.js';
 import { noSniff } from './no-sniff.middleware.js';
 
 /**
  * Creates the app from `env`, closes it cleanly on SIGTERM/SIGINT and listens on `HOST` (default 127.0.0.1) and
- * `PORT` (default 3000). Refuses to start beyond loopback without `APP_API_KEY`. Only JSON bodies are read;
- * every answer carries `X-Content-Type-Options: nosniff` and no `X-Powered-By`; every log line is cleaned of
- * control characters and escape sequences.
+ * `PORT` (default 3000). Without `APP_API_KEY` it refuses to start beyond loopback and answers only requests
+ * addressed to a loopback name. Only JSON bodies are read; every answer carries `X-Content-Type-Options: nosniff`
+ * and no `X-Powered-By`; every log line is cleaned of control characters and escape sequences.
  */
 export async function bootstrap(env: Env, options: NestApplicationOptions = {}): Promise<INestApplication> {
-  const { host, port } = listenAddressFrom(env);
+  const { host, port, keyed } = listenAddressFrom(env);
   const logger = cleanLogger(options.logger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { ...options, logger, bodyParser: false });
   app.disable('x-powered-by');
   app.use(noSniff);
+  if (!keyed) app.use(loopbackHostOnly);
   app.use(jsonOnly);
   app.useBodyParser('json');
   app.enableShutdownHooks();

@@ -14,6 +14,8 @@ export interface ListenAddress {
   port: number;
   /** Only this machine can connect (127.0.0.0/8, ::1, localhost). */
   loopback: boolean;
+  /** `APP_API_KEY` is set: callers must present it. */
+  keyed: boolean;
 }
 
 /** Whether `host` is reachable only from this machine. A host name other than `localhost` counts as not. */
@@ -45,5 +47,5 @@ export function listenAddressFrom(env: Env): ListenAddress {
     });
   }
   if (issues.length) throw new ValidationError(issues, 'configuration');
-  return { host, port, loopback };
+  return { host, port, loopback, keyed: Boolean(apiKey) };
 }
