@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
-import type { BatchEvent, PictorWarning } from '@pictor/core';
-import { isAbsolute, join, relative } from 'node:path';
+import type { BatchEvent, BatchReport } from '@pictor/core/batch';
+import type { PictorWarning } from '@pictor/core';
+import { isAbsolute, relative } from 'node:path';
 
 /** One image of the run, as the log, the outputs and the summary show it. */
 export interface ImageRow {
@@ -33,65 +34,47 @@ function describeWarning(warning: PictorWarning): string {
   }
 }
 
-/**
- * Follows a batch: logs each prompt in its own log group with one line per image (prompt, seed, size, path),
- * surfaces the provider's warnings as annotations, and keeps the images in job order for the outputs and the
- * summary. Events come one at a time, so groups never interleave.
- */
-export function createBatchProgress(total: number, outputDir: string) {
-  const byPosition: ImageRow[][] = Array.from({ length: total }, () => []);
-  const counts = { generated: 0, skipped: 0 };
-
-  function record(position: number, rows: ImageRow[], title: string) {
-    byPosition[position] = rows;
-    core.startGroup(`[${position + 1}/${total}] ${title}`);
-    for (const row of rows) {
-      core.info(`${row.status} "${row.prompt}" seed=${row.seed ?? 'random'} size=${row.width}x${row.height} ${row.path}`);
-    }
-    core.endGroup();
-  }
-
-  function onEvent(event: BatchEvent): void {
-    const prompt = String(event.job.request.prompt);
-    if (event.type === 'skipped') {
-      const rows = event.entry.images.map((image): ImageRow => ({
-        path: displayPath(join(outputDir, image.file)),
-        prompt,
-        seed: image.seed,
-        width: image.width,
-        height: image.height,
-        sha256: image.sha256,
-        url: image.url,
-        status: 'skipped',
-      }));
-      counts.skipped += rows.length;
-      record(event.position, rows, `"${prompt}": skipped, ${rows.length} image(s) already generated`);
-    } else if (event.type === 'saved') {
-      const rows = event.saved.images.map((image): ImageRow => ({
+/** Every image of a batch, in job order, as the log, the outputs and the summary show it. */
+export function imageRows(report: BatchReport): ImageRow[] {
+  return report.outcomes.flatMap((outcome) =>
+    outcome.images.map(
+      (image): ImageRow => ({
         path: displayPath(image.path),
-        prompt,
+        prompt: outcome.prompt,
         seed: image.seed,
         width: image.width,
         height: image.height,
         sha256: image.sha256,
         url: image.url,
-        status: 'generated',
-      }));
-      counts.generated += rows.length;
-      const missing = event.result.failures.length ? ` (${event.result.failures.length} failed)` : '';
-      record(event.position, rows, `"${prompt}": generated ${rows.length} image(s)${missing}`);
-      for (const warning of event.result.warnings) core.warning(`"${prompt}": ${describeWarning(warning)}`);
-    } else {
-      core.startGroup(`[${event.position + 1}/${total}] "${prompt}": failed`);
-      core.info(`${event.error.name}: ${event.error.message}`);
-      core.endGroup();
-    }
-  }
+        status: outcome.status === 'skipped' ? 'skipped' : 'generated',
+      }),
+    ),
+  );
+}
 
-  return {
-    onEvent,
-    counts,
-    /** Every image, in job order. */
-    rows: (): ImageRow[] => byPosition.flat(),
+/**
+ * Follows a batch: logs each prompt in its own log group with one line per image (prompt, seed, size, path) and
+ * surfaces the provider's warnings as annotations. Events come one at a time, so groups never interleave.
+ */
+export function createBatchProgress(total: number) {
+  return function onEvent(event: BatchEvent): void {
+    const { outcome } = event;
+    const title = `[${event.position + 1}/${total}] "${outcome.prompt}"`;
+    const n = outcome.images.length;
+    const failed = event.type === 'saved' && event.result.failures.length ? ` (${event.result.failures.length} failed)` : '';
+    core.startGroup(
+      event.type === 'skipped'
+        ? `${title}: skipped, ${n} image(s) already generated`
+        : event.type === 'saved'
+          ? `${title}: generated ${n} image(s)${failed}`
+          : `${title}: failed`,
+    );
+    const status = event.type === 'skipped' ? 'skipped' : 'generated';
+    for (const image of outcome.images) {
+      core.info(`${status} "${outcome.prompt}" seed=${image.seed ?? 'random'} size=${image.width}x${image.height} ${displayPath(image.path)}`);
+    }
+    if (outcome.error) core.info(`${outcome.error.name}: ${outcome.error.message}`);
+    core.endGroup();
+    for (const warning of outcome.warnings) core.warning(`"${outcome.prompt}": ${describeWarning(warning)}`);
   };
 }

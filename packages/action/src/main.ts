@@ -1,15 +1,7 @@
 import * as core from '@actions/core';
-import {
-  AuthenticationError,
-  createPictorClient,
-  PermissionDeniedError,
-  PictorError,
-  QuotaExceededError,
-  runBatch,
-  type BatchReport,
-  type PictorClient,
-} from '@pictor/core';
-import { createBatchProgress, displayPath } from './batch-progress.js';
+import { AuthenticationError, createPictorClient, PermissionDeniedError, PictorError, QuotaExceededError, type PictorClient } from '@pictor/core';
+import { runBatch, type BatchReport } from '@pictor/core/batch';
+import { createBatchProgress, displayPath, imageRows } from './batch-progress.js';
 import { readInputs } from './read-inputs.js';
 import { writeSummary } from './write-summary.js';
 
@@ -42,7 +34,7 @@ export async function run(): Promise<void> {
       ...inputs.client,
       onRetry: ({ attempt, error, delayMs }) => core.info(`Retry ${attempt} in ${delayMs} ms after ${error.name}: ${error.message}`),
     });
-    const progress = createBatchProgress(inputs.jobs.length, inputs.outputDir);
+    const progress = createBatchProgress(inputs.jobs.length);
     const stop = new AbortController();
     const report = await runBatch({
       client,
@@ -52,21 +44,22 @@ export async function run(): Promise<void> {
       fileName: inputs.fileName,
       signal: stop.signal,
       onEvent: (event) => {
-        progress.onEvent(event);
+        progress(event);
         if (event.type === 'failed' && stopsTheBatch(event.error)) stop.abort();
       },
     });
 
-    const rows = progress.rows();
+    const rows = imageRows(report);
+    const generated = rows.filter((r) => r.status === 'generated').length;
     const manifest = displayPath(report.manifestPath);
     core.setOutput('images', JSON.stringify(rows.map((r) => r.path)));
     core.setOutput('manifest', manifest);
     core.setOutput('count', rows.length);
-    core.setOutput('generated', progress.counts.generated);
-    core.setOutput('skipped', progress.counts.skipped);
+    core.setOutput('generated', generated);
+    core.setOutput('skipped', rows.length - generated);
     const failed = report.failed + report.notStarted;
     core.setOutput('failed', failed);
-    core.info(`${progress.counts.generated} image(s) generated, ${progress.counts.skipped} skipped, ${failed} prompt(s) failed or not run.`);
+    core.info(`${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run.`);
     const target = `${client.provider} at ${client.baseURL}, model ${client.defaultModel ?? 'the provider default'}`;
     await writeSummary({ rows, report, target, manifest });
 

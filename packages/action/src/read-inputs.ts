@@ -1,13 +1,9 @@
 import * as core from '@actions/core';
+import { batchFormatOf, parseBatchFile, type BatchFormat, type BatchJob } from '@pictor/core/batch';
 import {
-  batchFormatOf,
-  imageRequestSchema,
-  parseBatchFile,
   resolveClientOptions,
-  toFieldIssues,
+  validateRequestDefaults,
   ValidationError,
-  type BatchFormat,
-  type BatchJob,
   type FieldIssue,
   type ImageRequest,
   type PictorClientOptions,
@@ -85,8 +81,12 @@ function readDefaults(issues: FieldIssue[]): Partial<ImageRequest> {
   for (const key of Object.keys(defaults) as Array<keyof ImageRequest>) {
     if (defaults[key] === undefined) delete defaults[key];
   }
-  const checked = imageRequestSchema.safeParse({ prompt: 'inputs', ...defaults });
-  if (!checked.success) issues.push(...toInputIssues(toFieldIssues(checked.error.issues)));
+  try {
+    validateRequestDefaults(defaults);
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    issues.push(...toInputIssues(error.issues));
+  }
   return defaults;
 }
 

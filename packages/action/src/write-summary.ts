@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { BatchReport } from '@pictor/core';
+import type { BatchReport } from '@pictor/core/batch';
 import type { ImageRow } from './batch-progress.js';
 
 type SummaryTableRow = Parameters<typeof core.summary.addTable>[0][number];

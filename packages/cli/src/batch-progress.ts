@@ -1,4 +1,4 @@
-import type { BatchEvent } from '@pictor/core';
+import type { BatchEvent } from '@pictor/core/batch';
 import cliProgress from 'cli-progress';
 import type { Terminal } from './terminal.js';
 
@@ -13,11 +13,12 @@ function shorten(prompt: string, max = 60): string {
 }
 
 function describe(event: BatchEvent): string {
-  const where = `line ${event.job.line} "${shorten(String(event.job.request.prompt))}"`;
+  const where = `line ${event.job.line} "${shorten(event.outcome.prompt)}"`;
   switch (event.type) {
     case 'saved': {
       const n = event.saved.images.length;
-      return `saved ${where}: ${n} image${n === 1 ? '' : 's'}`;
+      const failed = event.outcome.error ? `; ${event.result.failures.length} failed: ${event.outcome.error.message}` : '';
+      return `saved ${where}: ${n} image${n === 1 ? '' : 's'}${failed}`;
     }
     case 'skipped':
       return `skipped ${where}: already in the manifest`;
@@ -33,20 +34,18 @@ function describe(event: BatchEvent): string {
 export function createBatchProgress(total: number, term: Terminal): BatchProgress {
   let done = 0;
   const counts = { generated: 0, skipped: 0, failed: 0 };
-  const count = (event: BatchEvent) => {
-    // A prompt that partly failed sends `failed` and then `saved`: count it once, as failed.
-    if (event.type === 'failed') counts.failed++;
-    else if (event.type === 'skipped') counts.skipped++;
-    else if (event.result.failures.length === 0) counts.generated++;
-    if (event.type === 'saved' && event.result.failures.length) return false;
+  const count = (event: BatchEvent): void => {
+    const { status } = event.outcome;
+    if (status === 'failed' || status === 'partial') counts.failed++;
+    else if (status === 'skipped') counts.skipped++;
+    else counts.generated++;
     done++;
-    return true;
   };
 
   if (!term.stderr.isTTY) {
     return {
       onEvent: (event) => {
-        if (!count(event) && event.type === 'saved') return;
+        count(event);
         term.info(`[${done}/${total}] ${describe(event)}`);
       },
       stop: () => {},
@@ -67,8 +66,9 @@ export function createBatchProgress(total: number, term: Terminal): BatchProgres
   const bar = bars.create(total, 0, counts);
   return {
     onEvent: (event) => {
-      if (event.type === 'failed') bars.log(`${term.redact(`pictor: error: ${describe(event)}`)}\n`);
-      if (count(event)) bar.update(done, counts);
+      if (event.outcome.error) bars.log(`${term.redact(`pictor: error: ${describe(event)}`)}\n`);
+      count(event);
+      bar.update(done, counts);
     },
     stop: () => bars.stop(),
   };

@@ -1,4 +1,4 @@
-import { readManifest } from '@pictor/core';
+import { readManifest } from '@pictor/core/storage';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';

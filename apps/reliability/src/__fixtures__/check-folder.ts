@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, readManifest, type Manifest } from '@pictor/core';
+import { MANIFEST_FILE, readManifest, type Manifest } from '@pictor/core/storage';
 
 /** An image as a folder holds it: where, which generation and index, and a hash of its bytes as read now. */
 export interface FolderImage {

@@ -1,7 +1,6 @@
-import { batchFormatOf, parseBatchFile, runBatch, type BatchEvent, type BatchJob, type BatchReport } from '@pictor/core';
+import { batchFormatOf, parseBatchFile, runBatch, type BatchReport } from '@pictor/core/batch';
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { createBatchProgress } from '../batch-progress.js';
 import {
   addClientOptions,
@@ -39,37 +38,6 @@ Resumable: a prompt whose images the folder's manifest.json already holds (files
 rerunning after a failure or Ctrl-C makes only what is missing (--no-resume regenerates everything).
 Ctrl-C stops starting prompts, cancels those in flight and keeps every finished image; press it twice to quit at once.`;
 
-interface PromptOutcome {
-  line: number;
-  prompt: string;
-  status: 'generated' | 'skipped' | 'failed' | 'not-started';
-  files: string[];
-  error?: Record<string, unknown>;
-}
-
-/** Each prompt's fate, from the batch's events (a partly failed prompt sends `failed`, then `saved`). */
-function outcomes(jobs: BatchJob[], events: BatchEvent[], dir: string): PromptOutcome[] {
-  const list = jobs.map((job): PromptOutcome => ({ line: job.line, prompt: String(job.request.prompt), status: 'not-started', files: [] }));
-  for (const event of events) {
-    const item = list[event.position]!;
-    switch (event.type) {
-      case 'skipped':
-        item.status = 'skipped';
-        item.files = event.entry.images.map((i) => join(dir, i.file));
-        break;
-      case 'saved':
-        item.files = event.saved.images.map((i) => i.path);
-        if (item.status !== 'failed') item.status = 'generated';
-        break;
-      case 'failed':
-        item.status = 'failed';
-        item.error = event.error.toJSON();
-        break;
-    }
-  }
-  return list;
-}
-
 function exitCode(report: BatchReport): number {
   if (report.aborted) return EXIT.interrupted;
   if (report.failed === 0) return EXIT.ok;
@@ -93,7 +61,6 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
   const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
   const progress = createBatchProgress(jobs.length, term);
-  const events: BatchEvent[] = [];
   let report: BatchReport;
   try {
     report = await runBatch({
@@ -105,7 +72,6 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
       ...(flags.fileName ? { fileName: flags.fileName } : {}),
       signal: interrupt.signal,
       onEvent: (event) => {
-        events.push(event);
         progress.onEvent(event);
         if (event.type === 'saved') for (const warning of event.result.warnings) term.warn(`line ${event.job.line}: ${formatWarning(warning)}`);
       },
@@ -118,12 +84,18 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
   const gallery = flags.gallery ? await writeGallery(flags.out) : undefined;
 
   if (flags.json) {
-    const { failures, ...counts } = report;
+    const { failures, outcomes, ...counts } = report;
     term.json({
       ...counts,
       galleryPath: gallery?.path ?? null,
       failures: failures.map((f) => ({ line: f.line, prompt: f.prompt, error: f.error.toJSON() })),
-      prompts: outcomes(jobs, events, dirname(report.manifestPath)),
+      prompts: outcomes.map((o) => ({
+        line: o.line,
+        prompt: o.prompt,
+        status: o.status,
+        files: o.images.map((image) => image.path),
+        ...(o.error ? { error: o.error.toJSON() } : {}),
+      })),
     });
   } else {
     for (const path of report.files) term.out(displayPath(path));

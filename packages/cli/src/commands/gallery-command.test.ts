@@ -1,4 +1,4 @@
-import { readManifest } from '@pictor/core';
+import { readManifest } from '@pictor/core/storage';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';

@@ -1,4 +1,5 @@
-import { describeImage, readManifest } from '@pictor/core';
+import { describeImage } from '@pictor/core';
+import { readManifest } from '@pictor/core/storage';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';

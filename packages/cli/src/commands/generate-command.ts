@@ -1,4 +1,5 @@
-import { AbortError, normalizeRequest, saveImages, type GenerateResult, type ImageRequest, type SaveResult } from '@pictor/core';
+import { AbortError, normalizeRequest, type GenerateResult, type ImageRequest } from '@pictor/core';
+import { saveImages, type SaveResult } from '@pictor/core/storage';
 import { Command } from 'commander';
 import {
   addClientOptions,

@@ -1,4 +1,4 @@
-import { MANIFEST_FILE, readManifest, writeFileAtomic } from '@pictor/core';
+import { MANIFEST_FILE, readManifest, writeFileAtomic } from '@pictor/core/storage';
 import { access, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../usage-error.js';

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
 /** The official spec files, vendored with the sandbox (copied unchanged from the providers' repositories). */
-export const SPEC_DIR = new URL('../../../sandbox/specs', import.meta.url);
+export const SPEC_DIR = new URL('../../../sandbox/specs/', import.meta.url);
 
 export const SPEC_FILES = {
   together: 'together-images-only.yaml',

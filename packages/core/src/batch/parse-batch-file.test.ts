@@ -1,3 +1,4 @@
+import { normalizeRequest } from '../request/image-request.js';
 import { describe, expect, it } from 'vitest';
 import { parseBatchFile } from './parse-batch-file.js';
 
@@ -9,7 +10,7 @@ describe('parseBatchFile size overrides', () => {
       { prompt: 'a red fox', size: '512x512', seed: 3 },
       { prompt: 'a blue whale', aspectRatio: '16:9', seed: 3 },
       { prompt: 'a frog', width: 640, height: 384, seed: 3 },
-    ]);
+    ].map(normalizeRequest));
   });
 
   it('lets YAML file defaults replace the caller’s size, and items replace both', () => {
@@ -18,7 +19,7 @@ describe('parseBatchFile size overrides', () => {
     expect(jobs.map((j) => j.request)).toEqual([
       { prompt: 'a moon', aspectRatio: '3:2', n: 2 },
       { prompt: 'a sun', size: '256x256', n: 2 },
-    ]);
+    ].map(normalizeRequest));
   });
 
   it('still refuses two sizes on one line', () => {

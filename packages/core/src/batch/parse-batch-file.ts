@@ -1,12 +1,13 @@
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, type FieldIssue } from '../errors/index.js';
-import { imageRequestSchema, toFieldIssues, type ImageRequest } from '../request/image-request.js';
+import { normalizeRequest, type ImageRequest, type NormalizedRequest } from '../request/image-request.js';
 
 /** One prompt of a batch, with its own overrides. */
 export interface BatchJob {
   /** Where it came from: the line (JSONL, text) or item (YAML) number, 1-based. */
   line: number;
-  request: ImageRequest;
+  /** Validated once here; `runBatch` and `generate` take it as it is. */
+  request: ImageRequest | NormalizedRequest;
   /** A file-name pattern for this job only. */
   fileName?: string;
 }
@@ -37,17 +38,19 @@ function toJob(raw: unknown, line: number, defaults: Partial<ImageRequest>, issu
     return undefined;
   }
   const { fileName, ...fields } = item as Record<string, unknown>;
-  const request = mergeFields(defaults, fields);
-  const parsed = imageRequestSchema.safeParse(request);
-  if (!parsed.success) {
-    for (const issue of toFieldIssues(parsed.error.issues)) issues.push({ field: `${where}.${issue.field}`, message: issue.message });
-    return undefined;
-  }
   if (fileName !== undefined && typeof fileName !== 'string') {
     issues.push({ field: `${where}.fileName`, message: 'must be a string' });
     return undefined;
   }
-  return { line, request: request as ImageRequest, ...(fileName ? { fileName } : {}) };
+  let request: NormalizedRequest;
+  try {
+    request = normalizeRequest(mergeFields(defaults, fields));
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    for (const issue of error.issues) issues.push({ field: `${where}.${issue.field}`, message: issue.message });
+    return undefined;
+  }
+  return { line, request, ...(fileName ? { fileName } : {}) };
 }
 
 /**

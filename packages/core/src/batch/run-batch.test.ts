@@ -1,10 +1,12 @@
+import { normalizeRequest } from '../request/image-request.js';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { togetherBody } from '../__fixtures__/images-response.js';
 import { sendJson, startTestServer, type TestServer } from '../__fixtures__/test-server.js';
-import { createPictorClient, type PictorClient } from '../client/client.js';
+import { createPictorClient } from '../client/node-client.js';
+import type { PictorClient } from '../client/client.js';
 import { ValidationError } from '../errors/index.js';
 import { readManifest } from '../storage/manifest.js';
 import { parseBatchFile } from './parse-batch-file.js';
@@ -33,18 +35,18 @@ afterEach(async () => {
 describe('parseBatchFile', () => {
   it('reads JSONL, YAML with defaults, and plain text', () => {
     expect(parseBatchFile('"a cat"\n\n# comment\n{"prompt":"a dog","n":2,"fileName":"dog"}\n', 'jsonl')).toEqual([
-      { line: 1, request: { prompt: 'a cat' } },
-      { line: 4, request: { prompt: 'a dog', n: 2 }, fileName: 'dog' },
+      { line: 1, request: normalizeRequest({ prompt: 'a cat' }) },
+      { line: 4, request: normalizeRequest({ prompt: 'a dog', n: 2 }), fileName: 'dog' },
     ]);
     const yaml = 'defaults:\n  seed: 1\n  aspectRatio: "16:9"\nprompts:\n  - a cat\n  - prompt: a dog\n    seed: 2\n';
     expect(parseBatchFile(yaml, 'yaml').map((j) => j.request)).toEqual([
       { seed: 1, aspectRatio: '16:9', prompt: 'a cat' },
       { seed: 2, aspectRatio: '16:9', prompt: 'a dog' },
-    ]);
+    ].map(normalizeRequest));
     expect(parseBatchFile('one\ntwo\n', 'text', { n: 3 }).map((j) => j.request)).toEqual([
       { n: 3, prompt: 'one' },
       { n: 3, prompt: 'two' },
-    ]);
+    ].map(normalizeRequest));
   });
 
   it('names every bad line and field', () => {

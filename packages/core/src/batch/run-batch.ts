@@ -1,18 +1,39 @@
-import pLimit from 'p-limit';
-import type { PictorClient } from '../client/client.js';
-import { AbortError, PictorError, ValidationError, type FieldIssue } from '../errors/index.js';
-import type { GenerateResult } from '../client/generate-images.js';
-import { normalizeRequest, type NormalizedRequest } from '../request/image-request.js';
-import { findCompleteEntry, MANIFEST_FILE, readManifest, requestKey, type ManifestEntry } from '../storage/manifest.js';
-import type { BatchJob } from './parse-batch-file.js';
-import { saveImages, type SaveResult } from '../storage/save-images.js';
-import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { PictorClient } from '../client/client.js';
+import { createLimit } from '../client/concurrency-limit.js';
+import type { GenerateResult } from '../client/generate-images.js';
+import { AbortError, PictorError, ValidationError, type FieldIssue } from '../errors/index.js';
+import { normalizeRequest, type NormalizedRequest } from '../request/image-request.js';
+import type { PictorWarning } from '../request/warnings.js';
+import { findCompleteEntry, MANIFEST_FILE, readManifest, requestKey, type ManifestEntry } from '../storage/manifest.js';
+import { saveImages, type SavedImage, type SaveResult } from '../storage/save-images.js';
+import type { BatchJob } from './parse-batch-file.js';
 
+/** What became of one prompt of a batch. */
+export interface BatchOutcome {
+  /** Position of the job in the batch (0-based). */
+  position: number;
+  /** Its line (or YAML item) in the batch file. */
+  line: number;
+  prompt: string;
+  /**
+   * `generated`: every image made by this run; `partial`: some made and saved, the rest failed; `skipped`: found
+   * complete from an earlier run; `failed`: none made; `not-started`: the batch was aborted before it.
+   */
+  status: 'generated' | 'partial' | 'skipped' | 'failed' | 'not-started';
+  /** Its images on disk, new or found. */
+  images: SavedImage[];
+  /** Why it failed (the first failure of a partial prompt). */
+  error: PictorError | undefined;
+  warnings: PictorWarning[];
+}
+
+/** Told as each prompt ends; `outcome` is what the report will hold for it. */
 export type BatchEvent =
-  | { type: 'skipped'; position: number; job: BatchJob; entry: ManifestEntry }
-  | { type: 'saved'; position: number; job: BatchJob; result: GenerateResult; saved: SaveResult }
-  | { type: 'failed'; position: number; job: BatchJob; error: PictorError };
+  | { type: 'skipped'; position: number; job: BatchJob; entry: ManifestEntry; outcome: BatchOutcome }
+  | { type: 'saved'; position: number; job: BatchJob; result: GenerateResult; saved: SaveResult; outcome: BatchOutcome }
+  | { type: 'failed'; position: number; job: BatchJob; error: PictorError; outcome: BatchOutcome };
 
 export interface RunBatchOptions {
   client: PictorClient;
@@ -33,12 +54,16 @@ export interface RunBatchOptions {
 /** A batch's outcome. */
 export interface BatchReport {
   total: number;
+  /** Prompts whose images were all made by this run. */
   generated: number;
   skipped: number;
+  /** Prompts with at least one failed image (`failed` and `partial` outcomes). */
   failed: number;
   /** Prompts neither done nor failed because the batch was aborted. */
   notStarted: number;
   aborted: boolean;
+  /** Every prompt's fate, in job order. */
+  outcomes: BatchOutcome[];
   /** Every image file of the batch, generated now or found from an earlier run, in job order. */
   files: string[];
   failures: Array<{ position: number; line: number; prompt: string; error: PictorError }>;
@@ -47,87 +72,96 @@ export interface BatchReport {
 
 /**
  * Runs many prompts into one folder with resume: a prompt whose generation the manifest already holds is
- * skipped, so a rerun makes only what is missing. Every job is validated before the first request. A prompt
- * that fails is reported and the others go on; images are saved (atomically) as each prompt completes, so an
- * interruption leaves every finished image and a manifest that matches the files.
+ * skipped, so a rerun makes only what is missing. Every job is validated before the first request (once: jobs
+ * from `parseBatchFile` already are). A prompt that fails is reported and the others go on; images are saved
+ * (atomically) as each prompt completes, so an interruption leaves every finished image and a manifest that
+ * matches the files.
  */
 export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const { client, jobs } = options;
   const dir = resolve(options.outDir);
-  const normalized: NormalizedRequest[] = [];
+  const requests = validateJobs(jobs);
+  await mkdir(dir, { recursive: true });
+  const manifest = await readManifest(dir);
+
+  const outcomes = jobs.map(
+    (job, position): BatchOutcome => ({
+      position,
+      line: job.line,
+      prompt: requests[position]!.prompt,
+      status: 'not-started',
+      images: [],
+      error: undefined,
+      warnings: [],
+    }),
+  );
+  const limit = createLimit(options.concurrency ?? 2);
+  await Promise.all(
+    jobs.map((job, position) =>
+      limit(async () => {
+        if (options.signal?.aborted) return;
+        const outcome = outcomes[position]!;
+        const request = requests[position]!;
+        const model = request.model ?? client.defaultModel ?? '';
+        const key = requestKey(client.provider, model, request);
+        if (options.skipExisting !== false) {
+          const entry = await findCompleteEntry(dir, key, manifest);
+          if (entry) {
+            outcome.status = 'skipped';
+            outcome.images = entry.images.map((image) => ({ ...image, path: join(dir, image.file) }));
+            options.onEvent?.({ type: 'skipped', position, job, entry, outcome });
+            return;
+          }
+        }
+        try {
+          const result = await client.generate(request, options.signal ? { signal: options.signal } : {});
+          const saved = await saveImages(result, dir, { fileName: job.fileName ?? options.fileName });
+          outcome.images = saved.images;
+          outcome.warnings = result.warnings;
+          outcome.error = result.failures[0]?.error;
+          outcome.status = outcome.error ? 'partial' : 'generated';
+          options.onEvent?.({ type: 'saved', position, job, result, saved, outcome });
+        } catch (error) {
+          if (!PictorError.isInstance(error)) throw error;
+          if (AbortError.isInstance(error) && options.signal?.aborted) return;
+          outcome.status = 'failed';
+          outcome.error = error;
+          options.onEvent?.({ type: 'failed', position, job, error, outcome });
+        }
+      }),
+    ),
+  );
+  return reportOf(outcomes, options.signal?.aborted ?? false, join(dir, MANIFEST_FILE));
+}
+
+/** Every job's request, validated (a no-op for jobs `parseBatchFile` made); all problems at once, by line. */
+function validateJobs(jobs: BatchJob[]): NormalizedRequest[] {
+  const requests: NormalizedRequest[] = [];
   const issues: FieldIssue[] = [];
   for (const job of jobs) {
     try {
-      normalized.push(normalizeRequest(job.request));
+      requests.push(normalizeRequest(job.request));
     } catch (error) {
       if (!ValidationError.isInstance(error)) throw error;
       for (const issue of error.issues) issues.push({ field: `line ${job.line}.${issue.field}`, message: issue.message });
     }
   }
   if (issues.length) throw new ValidationError(issues, 'batch');
-  await mkdir(dir, { recursive: true });
-  const manifest = await readManifest(dir);
+  return requests;
+}
 
-  const filesByPosition: string[][] = jobs.map(() => []);
-  const report: BatchReport = {
-    total: jobs.length,
-    generated: 0,
-    skipped: 0,
-    failed: 0,
-    notStarted: 0,
-    aborted: false,
-    files: [],
-    failures: [],
-    manifestPath: join(dir, MANIFEST_FILE),
+function reportOf(outcomes: BatchOutcome[], aborted: boolean, manifestPath: string): BatchReport {
+  const count = (...statuses: BatchOutcome['status'][]) => outcomes.filter((o) => statuses.includes(o.status)).length;
+  return {
+    total: outcomes.length,
+    generated: count('generated'),
+    skipped: count('skipped'),
+    failed: count('failed', 'partial'),
+    notStarted: count('not-started'),
+    aborted,
+    outcomes,
+    files: outcomes.flatMap((o) => o.images.map((image) => image.path)),
+    failures: outcomes.flatMap((o) => (o.error ? [{ position: o.position, line: o.line, prompt: o.prompt, error: o.error }] : [])),
+    manifestPath,
   };
-  const limit = pLimit(options.concurrency ?? 2);
-  await Promise.all(
-    jobs.map((job, position) =>
-      limit(async () => {
-        if (options.signal?.aborted) {
-          report.notStarted++;
-          return;
-        }
-        const request = normalized[position]!;
-        const model = request.model ?? client.defaultModel ?? '';
-        const key = requestKey(client.provider, model, request);
-        if (options.skipExisting !== false) {
-          const entry = await findCompleteEntry(dir, key, manifest);
-          if (entry) {
-            report.skipped++;
-            filesByPosition[position] = entry.images.map((i) => join(dir, i.file));
-            options.onEvent?.({ type: 'skipped', position, job, entry });
-            return;
-          }
-        }
-        try {
-          const result = await client.generate(job.request, options.signal ? { signal: options.signal } : {});
-          const saved = await saveImages(result, dir, { fileName: job.fileName ?? options.fileName });
-          filesByPosition[position] = saved.images.map((i) => i.path);
-          if (result.failures.length) {
-            const first = result.failures[0]!.error;
-            report.failed++;
-            report.failures.push({ position, line: job.line, prompt: result.prompt, error: first });
-            options.onEvent?.({ type: 'failed', position, job, error: first });
-          } else {
-            report.generated++;
-          }
-          options.onEvent?.({ type: 'saved', position, job, result, saved });
-        } catch (error) {
-          if (!PictorError.isInstance(error)) throw error;
-          if (AbortError.isInstance(error) && options.signal?.aborted) {
-            report.notStarted++;
-            return;
-          }
-          report.failed++;
-          report.failures.push({ position, line: job.line, prompt: String(job.request.prompt), error });
-          options.onEvent?.({ type: 'failed', position, job, error });
-        }
-      }),
-    ),
-  );
-  report.aborted = options.signal?.aborted ?? false;
-  report.files = filesByPosition.flat();
-  report.failures.sort((a, b) => a.position - b.position);
-  return report;
 }

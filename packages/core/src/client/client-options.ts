@@ -1,11 +1,13 @@
-import type { Dispatcher } from 'undici';
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors/index.js';
 import { toFieldIssues } from '../request/image-request.js';
 import { PROVIDER_NAMES, PROVIDERS, type Dialect, type ProviderName, type ProviderPreset } from '../request/providers.js';
 import type { RetryEvent } from '../http/with-retries.js';
 
-/** Options of `createPictorClient`. Core reads no environment variable: adapters pass what they read. */
+/**
+ * Options of `createPictorClient`, on every entry. Core reads no environment variable: adapters pass what they
+ * read. How requests are sent (the transport) is given beside these, per entry.
+ */
 export interface PictorClientOptions {
   /** Which provider preset to use. Default `together`. */
   provider?: ProviderName;
@@ -17,8 +19,6 @@ export interface PictorClientOptions {
   dialect?: Dialect;
   /** Model used when a request names none (overrides the preset's default). */
   model?: string;
-  /** An undici dispatcher to send through (not closed by `close()`); default: a pooled Agent of the client's own. */
-  dispatcher?: Dispatcher;
   /** Per-attempt limit for headers to arrive and between body chunks. Default 10 minutes: image models are slow. */
   timeoutMs?: number;
   /** Retries after the first attempt, for connection errors, 408, 409, 429 and 5xx. Default 2. */
@@ -43,9 +43,6 @@ const optionsSchema = z.strictObject({
   baseURL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   dialect: z.optional(z.enum(['together', 'openai'])),
   model: z.optional(z.string().check(z.trim(), z.minLength(1))),
-  dispatcher: z.optional(
-    z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null && 'request' in v, 'must be an undici Dispatcher'),
-  ),
   timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(3_600_000)), 600_000),
   maxRetries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10)), 2),
   retryDelay: z.optional(

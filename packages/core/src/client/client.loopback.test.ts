@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { togetherBody } from '../__fixtures__/images-response.js';
 import { makePng } from '../__fixtures__/make-png.js';
 import { sendJson, startTestServer, type TestServer } from '../__fixtures__/test-server.js';
-import { createPictorClient, type PictorClient } from './client.js';
+import { createFetchTransport } from '../http/fetch-transport.js';
+import type { Transport } from '../http/transport.js';
+import { createPictorClient } from './node-client.js';
+import type { PictorClient } from './client.js';
 import {
   AbortError,
   ConnectionError,
@@ -25,8 +28,20 @@ async function server(handler: Parameters<typeof startTestServer>[0]) {
   return s;
 }
 
+/**
+ * Every behaviour above the transport seam (timeouts, retries, typed errors, decoding, downloads, batching) is
+ * checked through both transports core ships: undici (the Node default) and WHATWG fetch.
+ */
+const TRANSPORTS: Array<[string, () => Transport | undefined]> = [
+  ['undici', () => undefined],
+  ['fetch', () => createFetchTransport()],
+];
+let makeTransport: () => Transport | undefined = () => undefined;
+
 function client(url: string, options: Parameters<typeof createPictorClient>[0] = {}) {
+  const transport = makeTransport();
   const c = createPictorClient({
+    ...(transport ? { transport } : {}),
     provider: 'custom',
     dialect: 'together',
     baseURL: `${url}/v1`,
@@ -38,6 +53,11 @@ function client(url: string, options: Parameters<typeof createPictorClient>[0] =
   open.push(c);
   return c;
 }
+
+describe.each(TRANSPORTS)('over %s', (_name, transport) => {
+  beforeEach(() => {
+    makeTransport = transport;
+  });
 
 describe('timeouts, resets and retries over real loopback HTTP', () => {
   it('gives up on headers that do not come within timeoutMs, with a TimeoutError', async () => {
@@ -271,4 +291,5 @@ describe('batching over the per-call maximum', () => {
     expect(s.requests).toHaveLength(4);
     expect(peak).toBe(2);
   });
+});
 });

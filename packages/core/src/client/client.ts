@@ -1,13 +1,14 @@
-import { Agent, type Dispatcher } from 'undici';
-import { createLimit } from './concurrency-limit.js';
-import { resolveClientOptions, type PictorClientOptions } from './client-options.js';
-import { generateImages, type GenerateContext, type GenerateOptions, type GenerateResult } from './generate-images.js';
-import type { HttpContext } from '../http/http-context.js';
-import type { ImageRequest } from '../request/image-request.js';
+import { ValidationError } from '../errors/index.js';
+import type { HttpContext, Sleep } from '../http/http-context.js';
 import { listModels, type ModelInfo } from '../http/list-models.js';
-import type { Dialect, ProviderName } from '../request/providers.js';
 import { createRedactor } from '../http/redact.js';
+import type { Transport } from '../http/transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/with-retries.js';
+import type { ImageRequest, NormalizedRequest } from '../request/image-request.js';
+import type { Dialect, ProviderName } from '../request/providers.js';
+import { resolveClientOptions, type PictorClientOptions, type ResolvedClientOptions } from './client-options.js';
+import { createLimit } from './concurrency-limit.js';
+import { generateImages, type GenerateContext, type GenerateOptions, type GenerateResult } from './generate-images.js';
 
 export interface PictorClient {
   readonly provider: ProviderName;
@@ -17,44 +18,50 @@ export interface PictorClient {
   readonly defaultModel: string | undefined;
   /**
    * Generates `n` images for a prompt. Rejects with `ValidationError` before any network call when the request
-   * is invalid; batches above the model's per-call maximum; see `GenerateResult` for partial failures.
+   * is invalid (a request `normalizeRequest` returned is trusted as it is); batches above the model's per-call
+   * maximum; see `GenerateResult` for partial failures.
    */
-  generate(request: ImageRequest, options?: GenerateOptions): Promise<GenerateResult>;
+  generate(request: ImageRequest | NormalizedRequest, options?: GenerateOptions): Promise<GenerateResult>;
   /** The provider's image models (`GET /models`); `imageOnly: false` lists every model. */
   listModels(options?: { signal?: AbortSignal; imageOnly?: boolean }): Promise<ModelInfo[]>;
-  /** Closes the client's connection pool (not a dispatcher you passed in). Safe to call twice. */
+  /** Closes the client's connection pool (not a transport or dispatcher you passed in). Safe to call twice. */
   close(): Promise<void>;
 }
 
-const AGENT_TIMEOUT_MS = 15 * 60_000;
+/** How a client reaches the network and waits: what differs between runtimes. */
+export interface PictorRuntime {
+  /** Sends every request (see `Transport`). */
+  transport: Transport;
+  /** Waits between retries. */
+  sleep: Sleep;
+  /** A monotonic clock in ms for call durations. Default `Date.now`. */
+  now?: () => number;
+}
 
 /**
- * Creates a client for one provider. One long-lived undici Agent per client, with header and body timeouts
- * above undici's 5-minute defaults (slow image models take minutes); the per-attempt limit is `timeoutMs`.
- *
- * ```ts
- * const client = createPictorClient({ provider: 'together', apiKey: process.env.TOGETHER_API_KEY });
- * const result = await client.generate({ prompt: 'a lighthouse at dusk', n: 4, aspectRatio: '16:9' });
- * await saveImages(result, './images');
- * await client.close();
- * ```
+ * Creates a client on the portable kernel: you bring the transport and the sleep (a host's HTTP stack and
+ * timers). On Node, `createPictorClient` from `@pictor/core` fills both in; elsewhere, `@pictor/core/fetch`.
  */
-export function createPictorClient(options: PictorClientOptions = {}): PictorClient {
-  const opts = resolveClientOptions(options);
-  const ownsDispatcher = opts.dispatcher === undefined;
-  const dispatcher: Dispatcher =
-    opts.dispatcher ??
-    new Agent({
-      headersTimeout: AGENT_TIMEOUT_MS,
-      bodyTimeout: AGENT_TIMEOUT_MS,
-      connectTimeout: 10_000,
-      keepAliveTimeout: 30_000,
-      connections: Math.max(opts.concurrency * 2, 8),
-    });
+export function createPictorClient(options: PictorClientOptions & PictorRuntime): PictorClient {
+  const { transport, sleep, now, ...rest } = options;
+  return openClient(resolveClientOptions(rest), checkRuntime({ transport, sleep, now }), false);
+}
+
+function checkRuntime(runtime: PictorRuntime): PictorRuntime {
+  const issues = [];
+  if (typeof runtime.transport?.send !== 'function') issues.push({ field: 'transport', message: 'must be a Transport (an object with send())' });
+  if (typeof runtime.sleep !== 'function') issues.push({ field: 'sleep', message: 'must be a function' });
+  if (runtime.now !== undefined && typeof runtime.now !== 'function') issues.push({ field: 'now', message: 'must be a function' });
+  if (issues.length) throw new ValidationError(issues, 'client options');
+  return runtime;
+}
+
+/** A client over options already validated; `ownsTransport`: whether `close()` closes the transport. */
+export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, ownsTransport: boolean): PictorClient {
   const redact = createRedactor([opts.apiKey]);
   const apiKey = opts.apiKey ?? (opts.preset.name === 'sandbox' ? 'sandbox' : undefined);
   const http: HttpContext = {
-    dispatcher,
+    transport: runtime.transport,
     baseURL: opts.baseURL,
     headers: {
       'user-agent': 'pictor-core',
@@ -64,6 +71,8 @@ export function createPictorClient(options: PictorClientOptions = {}): PictorCli
     timeoutMs: opts.timeoutMs,
     maxResponseBytes: opts.maxResponseBytes,
     redact,
+    sleep: runtime.sleep,
+    now: runtime.now ?? Date.now,
   };
   const policy: RetryPolicy = {
     maxRetries: opts.maxRetries,
@@ -93,7 +102,7 @@ export function createPictorClient(options: PictorClientOptions = {}): PictorCli
     listModels: (listOptions = {}) =>
       listModels(http, { policy, signal: listOptions.signal, onRetry: opts.onRetry, imageOnly: listOptions.imageOnly }),
     close: () => {
-      closed ??= ownsDispatcher ? dispatcher.close() : Promise.resolve();
+      closed ??= ownsTransport ? (runtime.transport.close?.() ?? Promise.resolve()) : Promise.resolve();
       return closed;
     },
   };

@@ -1,7 +1,7 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAIBody, togetherBody } from '../__fixtures__/images-response.js';
-import { createPictorClient } from './client.js';
+import { createPictorClient } from './node-client.js';
 import {
   AuthenticationError,
   BadRequestError,

@@ -92,7 +92,7 @@ async function toImage(
   let bytes = item.bytes;
   let declared: string | undefined = request.outputFormat ? `image/${request.outputFormat}` : undefined;
   if (!bytes && item.url) {
-    const got = await downloadImage(item.url, { dispatcher: ctx.http.dispatcher, ...ctx.download, signal });
+    const got = await downloadImage(item.url, { transport: ctx.http.transport, ...ctx.download, signal });
     bytes = got.bytes;
     // Media types are case-insensitive (RFC 9110 §8.3.1): `IMAGE/PNG` says the same as `image/png`.
     declared = got.declaredType?.split(';')[0]?.trim().toLowerCase() || declared;
@@ -117,7 +117,11 @@ async function toImage(
 }
 
 /** Validates, plans, sends every call under the client's concurrency cap, and decodes what comes back. */
-export async function generateImages(ctx: GenerateContext, input: ImageRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+export async function generateImages(
+  ctx: GenerateContext,
+  input: ImageRequest | NormalizedRequest,
+  options: GenerateOptions = {},
+): Promise<GenerateResult> {
   const request = normalizeRequest(input);
   const plan = planGeneration(ctx.provider, request);
   const warnings = [...plan.warnings];

@@ -1,8 +1,8 @@
-import type { Dispatcher } from 'undici';
+import type { Transport, TransportBody } from './transport.js';
 
 /** Everything one HTTP exchange with the provider needs; built once per client. */
 export interface HttpContext {
-  dispatcher: Dispatcher;
+  transport: Transport;
   /** Base URL without a trailing slash, e.g. `https://api.together.xyz/v1`. */
   baseURL: string;
   /** Headers sent on every call, the bearer token included. */
@@ -12,11 +12,19 @@ export interface HttpContext {
   /** Largest response body read, in bytes. */
   maxResponseBytes: number;
   redact: (text: string) => string;
+  /** Waits between retries; rejects when `signal` fires. Injected: the kernel touches no timer. */
+  sleep: Sleep;
+  /** A monotonic clock in milliseconds, for durations. */
+  now: () => number;
 }
+
+/** Resolves after `ms`, or rejects as soon as `signal` fires. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
-  body: Dispatcher.ResponseData['body'];
+  body: TransportBody;
+  /** Origin and path, without the query: what errors name. */
   url: string;
 }

@@ -61,7 +61,7 @@ export async function listModels(
       return list.map(toModelInfo).filter((m): m is ModelInfo => m !== undefined);
     },
     options.policy,
-    options,
+    { ...options, sleep: ctx.sleep },
   );
   return options.imageOnly === false ? models : models.filter(isImageModel);
 }

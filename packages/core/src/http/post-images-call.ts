@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { createAPIError } from './create-api-error.js';
 import { ResponseValidationError } from '../errors/index.js';
@@ -50,8 +49,8 @@ export async function postImagesCall(
   dialect: Dialect,
   options: { policy: RetryPolicy; signal?: AbortSignal | undefined; onRetry?: ((event: RetryEvent) => void) | undefined },
 ): Promise<CallOutcome> {
-  const started = performance.now();
-  const idempotencyKey = `pictor-${randomUUID()}`;
+  const started = ctx.now();
+  const idempotencyKey = `pictor-${crypto.randomUUID()}`;
   let attempts = 0;
   const outcome = await withRetries(
     async (attempt) => {
@@ -77,10 +76,10 @@ export async function postImagesCall(
         } else {
           parsed = await parseImagesBody(res.body, parseOptions);
           // Read whatever trails the document so the connection goes back to the pool.
-          await res.body.dump({ limit: 64 * 1024 });
+          await res.body.discard();
         }
       } catch (error) {
-        if (!res.body.destroyed) res.body.destroy();
+        await res.body.discard().catch(() => {});
         throw toTransportError(error, { url: res.url, timeoutMs: ctx.timeoutMs, signal: options.signal, redact: ctx.redact });
       }
       const checked = schemaFor(dialect).safeParse(parsed.json);
@@ -113,7 +112,7 @@ export async function postImagesCall(
       };
     },
     options.policy,
-    options,
+    { ...options, sleep: ctx.sleep },
   );
-  return { ...outcome, attempts, durationMs: Math.round(performance.now() - started) };
+  return { ...outcome, attempts, durationMs: Math.round(ctx.now() - started) };
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAIBody, togetherBody } from '../__fixtures__/images-response.js';
 import { makePng } from '../__fixtures__/make-png.js';
 import { startTestServer, type TestServer } from '../__fixtures__/test-server.js';
-import { createPictorClient, type PictorClient } from '../client/client.js';
+import { createPictorClient } from '../client/node-client.js';
+import type { PictorClient } from '../client/client.js';
 import { PictorError } from '../errors/index.js';
 
 /** What the loopback server answers next: status, headers, and the body cut into chunks. */

@@ -1,39 +1,6 @@
 import type { HttpContext, RawResponse } from './http-context.js';
 import { toTransportError } from './to-transport-error.js';
 
-/** Lower-cases header names and joins repeated values. */
-export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in headers) {
-    if (!Object.hasOwn(headers, name)) continue;
-    const value = headers[name];
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-interface Target {
-  origin: string;
-  path: string;
-  /** Origin and path, without the query: what errors name. */
-  display: string;
-}
-
-/** Parsed `baseURL + path` targets, so a URL is parsed once rather than on every request. */
-const targets = new Map<string, Target>();
-
-function targetOf(href: string): Target {
-  let target = targets.get(href);
-  if (target === undefined) {
-    const url = new URL(href);
-    target = { origin: url.origin, path: url.pathname + url.search, display: `${url.origin}${url.pathname}` };
-    if (targets.size >= 256) targets.clear();
-    targets.set(href, target);
-  }
-  return target;
-}
-
 /** The headers every request of a context starts from, per body kind (`accept`, `content-type`, then the context's). */
 const baseHeaders = new WeakMap<Record<string, string>, { json: Record<string, string>; none: Record<string, string> }>();
 
@@ -46,52 +13,75 @@ function headersFor(ctx: HttpContext, json: boolean, extra: Record<string, strin
     };
     baseHeaders.set(ctx.headers, base);
   }
-  // A fresh object per request: undici may keep it, and the caller's headers go on top.
+  // A fresh object per request: a transport may keep it, and the caller's headers go on top.
   return { ...(json ? base.json : base.none), ...extra };
 }
 
+/** `origin + path` of a URL, without its query: what errors name. */
+const displays = new Map<string, string>();
+
+function displayOf(href: string): string {
+  let display = displays.get(href);
+  if (display === undefined) {
+    const cut = href.search(/[?#]/);
+    display = cut === -1 ? href : href.slice(0, cut);
+    if (displays.size >= 256) displays.clear();
+    displays.set(href, display);
+  }
+  return display;
+}
+
 /**
- * Sends one HTTP request to `baseURL + path` through the client's dispatcher and returns the status, headers
- * and the unread body stream. Transport failures come back as Pictor's typed errors.
+ * Sends one API request to `baseURL + path` through the client's transport and returns the status, headers and
+ * the unread body. Transport failures come back as Pictor's typed errors.
  */
 export async function sendRequest(
   ctx: HttpContext,
   input: { method: 'GET' | 'POST'; path: string; json?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined },
 ): Promise<RawResponse> {
-  const { origin, path, display } = targetOf(ctx.baseURL + input.path);
+  const href = ctx.baseURL + input.path;
+  const url = displayOf(href);
   try {
-    const res = await ctx.dispatcher.request({
-      origin,
-      path,
+    const res = await ctx.transport.send({
       method: input.method,
+      url: href,
       headers: headersFor(ctx, input.json !== undefined, input.headers),
-      body: input.json === undefined ? null : JSON.stringify(input.json),
-      signal: input.signal ?? null,
-      headersTimeout: ctx.timeoutMs,
-      bodyTimeout: ctx.timeoutMs,
+      body: input.json === undefined ? undefined : JSON.stringify(input.json),
+      signal: input.signal,
+      timeoutMs: ctx.timeoutMs,
+      purpose: 'api',
     });
-    return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body, url: display };
+    return { status: res.status, headers: res.headers, body: res.body, url };
   } catch (error) {
-    throw toTransportError(error, { url: display, timeoutMs: ctx.timeoutMs, signal: input.signal, redact: ctx.redact });
+    throw toTransportError(error, { url, timeoutMs: ctx.timeoutMs, signal: input.signal, redact: ctx.redact });
   }
 }
 
 /** Reads at most `limit` bytes of a body as UTF-8 text and discards the rest (the connection is freed either way). */
 export async function readText(body: RawResponse['body'], limit = 1 << 20): Promise<string> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for await (const chunk of body) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      if (size < limit) chunks.push(buf.subarray(0, limit - size));
-      size += buf.length;
-      if (size >= limit) {
-        body.destroy();
-        break;
-      }
+      if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+      size += chunk.length;
+      if (size >= limit) break; // leaving the loop cancels the rest of the body
     }
   } catch {
     // An error body cut short still says something; use what arrived.
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return utf8.decode(concat(chunks));
+}
+
+const utf8 = new TextDecoder();
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortError, APIError, PictorError, RateLimitError } from '../errors/index.js';
+import type { Sleep } from './http-context.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface RetryPolicy {
@@ -49,7 +49,7 @@ export function retryDelay(error: PictorError, retry: number, policy: RetryPolic
 export async function withRetries<T>(
   attempt: (n: number) => Promise<T>,
   policy: RetryPolicy,
-  options: { signal?: AbortSignal | undefined; onRetry?: ((event: RetryEvent) => void) | undefined } = {},
+  options: { sleep: Sleep; signal?: AbortSignal | undefined; onRetry?: ((event: RetryEvent) => void) | undefined },
 ): Promise<T> {
   for (let n = 1; ; n++) {
     if (options.signal?.aborted) throw new AbortError('The request was aborted by the caller', { attempts: n - 1 });
@@ -62,7 +62,7 @@ export async function withRetries<T>(
       const delayMs = retryDelay(caught, n, policy);
       options.onRetry?.({ attempt: n, error: caught, delayMs });
       try {
-        await sleep(delayMs, undefined, { signal: options.signal });
+        await options.sleep(delayMs, options.signal);
       } catch {
         throw new AbortError('The request was aborted by the caller', { attempts: n, cause: caught });
       }

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
+import { createUndiciTransport } from '../http/undici-transport.js';
+import type { Transport } from '../http/transport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../__fixtures__/make-png.js';
 import { sendJson, startTestServer, type TestServer } from '../__fixtures__/test-server.js';
-import { createPictorClient } from '../client/client.js';
+import { createPictorClient } from '../client/node-client.js';
 import { downloadImage } from './download-image.js';
 import { DownloadError } from '../errors/index.js';
 
@@ -48,8 +50,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function attempt(url: string, options: { maxRedirects?: number; maxBytes?: number; dispatcher?: Dispatcher }) {
-  return downloadImage(url, { dispatcher: agent, timeoutMs: 5_000, ...options }).then(
+async function attempt(url: string, options: { maxRedirects?: number; maxBytes?: number; transport?: Transport }) {
+  return downloadImage(url, { transport: createUndiciTransport({ dispatcher: agent }), timeoutMs: 5_000, ...options }).then(
     (got) => ({ ok: true as const, got }),
     (error: unknown) => ({ ok: false as const, error }),
   );
@@ -111,14 +113,14 @@ describe('download limits (property, loopback HTTP)', () => {
     .filter((s) => s !== 'http' && s !== 'https');
 
   it('any scheme but http(s) is refused before any request is sent', async () => {
-    const refuse = {
-      request: () => {
+    const refuse: Transport = {
+      send: () => {
         throw new Error('no request may be sent');
       },
-    } as unknown as Dispatcher;
+    };
     await fc.assert(
       fc.asyncProperty(scheme, fc.webPath(), async (s, path) => {
-        const result = await attempt(`${s}://host.example${path}`, { dispatcher: refuse });
+        const result = await attempt(`${s}://host.example${path}`, { transport: refuse });
         expect(result.ok).toBe(false);
         if (!result.ok) {
           expect(DownloadError.isInstance(result.error)).toBe(true);

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makePng } from '../__fixtures__/make-png.js';
 import { startTestServer, type TestServer } from '../__fixtures__/test-server.js';
 import { downloadImage, type DownloadImageOptions } from './download-image.js';
+import { createUndiciTransport } from '../http/undici-transport.js';
+import type { Transport } from '../http/transport.js';
 import { AbortError, DownloadError } from '../errors/index.js';
 
 const PNG = makePng(4, 3);
@@ -38,7 +40,7 @@ async function withAgent<T>(fn: (agent: Agent) => Promise<T>, server?: TestServe
 }
 
 async function download(url: string, agent: Dispatcher, options: Partial<DownloadImageOptions> = {}) {
-  return downloadImage(url, { dispatcher: agent, ...options });
+  return downloadImage(url, { transport: createUndiciTransport({ dispatcher: agent }), ...options });
 }
 
 async function failure(promise: Promise<unknown>): Promise<DownloadError> {
@@ -135,12 +137,12 @@ describe('downloadImage', () => {
   it.each(['file:///etc/passwd', 'ftp://files.example.com/image.png', 'javascript:alert(1)', 'not a url', '/relative.png'])(
     'refuses %s before sending any request',
     async (url) => {
-      const dispatcher = {
-        request: () => {
+      const transport: Transport = {
+        send: () => {
           throw new Error('no request may be sent');
         },
-      } as unknown as Dispatcher;
-      const error = await failure(downloadImage(url, { dispatcher }));
+      };
+      const error = await failure(downloadImage(url, { transport }));
       expect(error.reason).toBe('protocol');
       expect(error.isRetryable).toBe(false);
     },

@@ -1,13 +1,14 @@
-import type { Dispatcher } from 'undici';
 import { AbortError, DownloadError, PictorError, type DownloadFailure } from '../errors/index.js';
+import { timedOutPhase } from '../http/to-transport-error.js';
+import type { Transport, TransportBody, TransportResponse } from '../http/transport.js';
 
 /** Options of {@link downloadImage}. */
 export interface DownloadImageOptions {
   /**
-   * The undici dispatcher (usually the client's `Agent`). It must not add credentials: downloads never
-   * carry an `Authorization` header, since signed URLs need none and the host may be a third party.
+   * The transport (usually the client's). Downloads are sent with `purpose: 'download'` and never carry an
+   * `Authorization` header, since signed URLs need none and the host may be a third party.
    */
-  dispatcher: Dispatcher;
+  transport: Transport;
   /** Largest image accepted, in bytes. Default 64 MiB. */
   maxBytes?: number;
   /** Redirects followed (301, 302, 303, 307, 308) before giving up. Default 3. */
@@ -28,9 +29,6 @@ export interface DownloadedImage {
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-/** A small error or redirect body is read to the end so the connection can be reused; a larger one is cut. */
-const DRAIN_LIMIT = 64 * 1024;
 
 /**
  * Fetches an image URL returned by the provider with `GET`, over http(s) only, following up to
@@ -43,32 +41,31 @@ const DRAIN_LIMIT = 64 * 1024;
  * @throws AbortError when `signal` fires.
  */
 export async function downloadImage(url: string, options: DownloadImageOptions): Promise<DownloadedImage> {
-  const { dispatcher, signal } = options;
+  const { transport, signal } = options;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? 3;
   const timeoutMs = options.timeoutMs ?? 60_000;
   let target = httpUrl(url);
   for (let redirects = 0; ; redirects++) {
     if (signal?.aborted) throw abortError(signal.reason);
-    let response: Dispatcher.ResponseData;
+    let response: TransportResponse;
     try {
-      response = await dispatcher.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
+      response = await transport.send({
         method: 'GET',
+        url: target.href,
         headers: { accept: 'image/*, */*;q=0.8' },
-        signal: signal ?? null,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        signal,
+        timeoutMs,
+        purpose: 'download',
       });
     } catch (error) {
       throw transportError(error, target.href, timeoutMs, signal);
     }
-    const { statusCode, headers, body } = response;
+    const { status: statusCode, headers, body } = response;
 
     if (REDIRECTS.has(statusCode) && headers.location !== undefined) {
       await drain(body, signal);
-      const location = String(headers.location);
+      const location = headers.location;
       if (redirects >= maxRedirects) {
         throw new DownloadError(`Gave up on ${redact(url)} after ${maxRedirects} redirects`, {
           url,
@@ -90,13 +87,13 @@ export async function downloadImage(url: string, options: DownloadImageOptions):
 
     const declaredLength = Number(headers['content-length']);
     if (declaredLength > maxBytes) {
-      discard(body);
+      await body.discard().catch(() => {});
       throw tooLarge(target.href, maxBytes, `declares ${declaredLength} bytes`);
     }
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let received = 0;
     try {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+      for await (const chunk of body) {
         received += chunk.length;
         if (received > maxBytes) throw tooLarge(target.href, maxBytes, 'kept streaming'); // leaving the loop destroys the body
         chunks.push(chunk);
@@ -104,10 +101,9 @@ export async function downloadImage(url: string, options: DownloadImageOptions):
     } catch (error) {
       throw transportError(error, target.href, timeoutMs, signal);
     }
-    const contentType = headers['content-type'];
     return {
       bytes: Buffer.concat(chunks, received),
-      declaredType: Array.isArray(contentType) ? contentType[0] : contentType,
+      declaredType: headers['content-type'],
       finalUrl: target.href,
     };
   }
@@ -131,23 +127,10 @@ function httpUrl(text: string, base?: URL): URL {
   return parsed;
 }
 
-/** Reads a redirect or error body to the end (up to a limit, then destroys it) and ignores its failures. */
-async function drain(body: Dispatcher.ResponseData['body'], signal: AbortSignal | undefined): Promise<void> {
-  try {
-    await body.dump(signal ? { limit: DRAIN_LIMIT, signal } : { limit: DRAIN_LIMIT });
-  } catch {
-    discard(body);
-  }
+/** Frees a redirect or error body (the transport reads a short one to the end) and ignores its failures. */
+async function drain(body: TransportBody, signal: AbortSignal | undefined): Promise<void> {
+  await body.discard().catch(() => {});
   if (signal?.aborted) throw abortError(signal.reason);
-}
-
-/**
- * Destroys a body that will not be read. Destroying an unread undici body makes it emit a `RequestAbortedError`;
- * with no listener that error would be an uncaught exception (it is, whenever the body had fully arrived).
- */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => {});
-  body.destroy();
 }
 
 function tooLarge(url: string, maxBytes: number, detail: string): DownloadError {
@@ -161,12 +144,12 @@ function abortError(cause: unknown): AbortError {
   return new AbortError('The image download was aborted', { cause });
 }
 
-/** Maps what undici threw to a `DownloadError` (timeout or network) or the caller's `AbortError`. */
+/** Maps what the transport threw to a `DownloadError` (timeout or network) or the caller's `AbortError`. */
 function transportError(error: unknown, url: string, timeoutMs: number, signal: AbortSignal | undefined): PictorError {
   if (PictorError.isInstance(error)) return error;
   if (signal?.aborted) return abortError(error);
   const code = (error as { code?: unknown } | null)?.code;
-  const timedOut = typeof code === 'string' && TIMEOUT_CODES.has(code);
+  const timedOut = timedOutPhase(error) !== undefined;
   const reason: DownloadFailure = timedOut ? 'timeout' : 'network';
   const detail = timedOut
     ? `no data within ${timeoutMs} ms`

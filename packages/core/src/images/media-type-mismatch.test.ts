@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../__fixtures__/make-png.js';
 import { sendJson, startTestServer, type TestServer } from '../__fixtures__/test-server.js';
-import { createPictorClient, type PictorClient } from '../client/client.js';
+import { createPictorClient } from '../client/node-client.js';
+import type { PictorClient } from '../client/client.js';
 
 // client.loopback.test.ts shows one contradiction (image/jpeg declared, PNG bytes). These cover the rest of the
 // rule through client.generate: the bytes decide the type, a declared type that says the same thing in another

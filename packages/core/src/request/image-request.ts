@@ -10,13 +10,7 @@ if (!z.config().localeError) z.config(z.locales.en());
 
 const dimension = z.number().check(z.int(), z.minimum(64), z.maximum(8192));
 
-/**
- * The unified request every adapter speaks. Field names are Pictor's; each dialect maps them to the wire
- * (see `together-dialect.ts` and `openai-dialect.ts`). Give the size as `size` ("WxH"), or `width` + `height`,
- * or `aspectRatio` — one of the three.
- */
-export const imageRequestSchema = z
-  .strictObject({
+const requestFields = z.strictObject({
     prompt: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(32_000)),
     model: z.optional(z.string().check(z.trim(), z.minLength(1))),
     n: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(128)), 1),
@@ -53,9 +47,12 @@ export const imageRequestSchema = z
     user: z.optional(z.string()),
     /** Extra wire fields for the provider, merged last into the body (they win over mapped fields). */
     providerOptions: z.optional(z.record(z.string(), z.unknown())),
-  })
-  .check(
-    z.superRefine((req, ctx) => {
+});
+
+type RequestFields = z.output<typeof requestFields>;
+
+/** Rules across fields: one way to give a size, sides in range, width and height together. */
+const sizeRules = z.superRefine((req: Partial<RequestFields>, ctx) => {
       const ways = [req.size !== undefined, req.width !== undefined || req.height !== undefined, req.aspectRatio !== undefined];
       if (ways.filter(Boolean).length > 1) {
         ctx.addIssue({ code: 'custom', path: ['size'], message: 'give only one of size, width+height or aspectRatio' });
@@ -71,8 +68,17 @@ export const imageRequestSchema = z
           message: 'width and height go together',
         });
       }
-    }),
-  );
+});
+
+/**
+ * The unified request every adapter speaks. Field names are Pictor's; each dialect maps them to the wire
+ * (see `together-dialect.ts` and `openai-dialect.ts`). Give the size as `size` ("WxH"), or `width` + `height`,
+ * or `aspectRatio` — one of the three.
+ */
+export const imageRequestSchema = requestFields.check(sizeRules);
+
+/** Defaults for many requests (a batch's, an Action's inputs): any subset of the fields, under the same rules. */
+const requestDefaultsSchema = z.partial(requestFields).check(sizeRules);
 
 /** What callers pass: defaults and optional fields as written. */
 export type ImageRequest = z.input<typeof imageRequestSchema>;
@@ -97,11 +103,16 @@ export function toFieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[]
   });
 }
 
+/** Requests this module validated: the rest of core trusts them and does not check them again. */
+const validated = new WeakSet<object>();
+
 /**
  * Validates a request before anything touches the network and resolves its size. Throws `ValidationError`
- * naming every bad field.
+ * naming every bad field. Validate once, at the boundary: what this returns is frozen and recognised, so passing
+ * it on (to `generate`, `runBatch`) costs no second validation, while anything else is checked.
  */
 export function normalizeRequest(input: unknown): NormalizedRequest {
+  if (typeof input === 'object' && input !== null && validated.has(input)) return input as NormalizedRequest;
   const parsed = imageRequestSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error.issues));
   const { size, aspectRatio, ...rest } = parsed.data;
@@ -116,5 +127,16 @@ export function normalizeRequest(input: unknown): NormalizedRequest {
     const dims = parseSize(size);
     if (dims) Object.assign(out, dims);
   }
+  validated.add(Object.freeze(out));
   return out;
+}
+
+/**
+ * Validates defaults meant for many requests (no prompt needed), naming each bad field, so an adapter can blame
+ * the setting the user wrote rather than every request that inherits it.
+ */
+export function validateRequestDefaults(input: unknown): Partial<ImageRequest> {
+  const parsed = requestDefaultsSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error.issues), 'defaults');
+  return input as Partial<ImageRequest>;
 }

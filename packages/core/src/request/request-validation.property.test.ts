@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { MockAgent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validRequest } from '../__fixtures__/request-arbitraries.js';
-import { createPictorClient, type PictorClient } from '../client/client.js';
+import { createPictorClient } from '../client/node-client.js';
+import type { PictorClient } from '../client/client.js';
 import { PictorError, ValidationError } from '../errors/index.js';
 import { imageRequestSchema, type ImageRequest } from './image-request.js';
 

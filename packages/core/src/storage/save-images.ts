@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DEFAULT_FILE_NAME, formatFileName } from './file-name.js';
+import { DEFAULT_FILE_NAME, formatFileName } from '../images/file-name.js';
 import type { GenerateResult } from '../client/generate-images.js';
 import { MANIFEST_FILE, requestKey, updateManifest, type ManifestEntry, type ManifestImage } from './manifest.js';
 import { writeFileAtomic } from './write-file-atomic.js';

@@ -1,4 +1,4 @@
-import { slugify, type GeneratedImage, type GenerateResult, type PictorWarning } from '@pictor/core';
+import { formatFileName, type GeneratedImage, type GenerateResult, type PictorWarning } from '@pictor/core';
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 export interface ImageItemsOptions {
@@ -8,8 +8,9 @@ export interface ImageItemsOptions {
 }
 
 /** `<slug of the prompt>-<seed or "random">-<index>.<ext>`, e.g. `a-lighthouse-at-dusk-7-0.png`. */
-function imageFileName(prompt: string, image: GeneratedImage): string {
-  return `${slugify(prompt)}-${image.seed ?? 'random'}-${image.index}.${image.extension}`;
+function imageFileName(result: GenerateResult, image: GeneratedImage): string {
+  const vars = { prompt: result.prompt, index: image.index, seed: image.seed, model: result.model, key: '', sha256: image.sha256 };
+  return `${formatFileName('{slug}-{seed}-{index}', vars)}.${image.extension}`;
 }
 
 /** Core's warnings, plus one per image a batch could not produce (the others still come out). */
@@ -52,7 +53,7 @@ export async function toImageItems(
   const pairedItem = { item: options.itemIndex };
   const binaries: Array<{ image: GeneratedImage; fileName: string; binary: IBinaryData }> = [];
   for (const image of result.images) {
-    const fileName = imageFileName(result.prompt, image);
+    const fileName = imageFileName(result, image);
     binaries.push({ image, fileName, binary: await ctx.helpers.prepareBinaryData(image.bytes, fileName, image.mediaType) });
   }
 

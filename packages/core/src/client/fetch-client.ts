@@ -1,0 +1,21 @@
+import { createFetchTransport, type FetchTransportOptions } from '../http/fetch-transport.js';
+import { openClient, type PictorClient } from './client.js';
+import { resolveClientOptions, type PictorClientOptions } from './client-options.js';
+import { timerSleep } from './timer-sleep.js';
+
+/** Options of `createPictorClient` from `@pictor/core/fetch`. */
+export interface FetchClientOptions extends PictorClientOptions {
+  /** The `fetch` to send through. Default: the global `fetch`. */
+  fetch?: FetchTransportOptions['fetch'];
+}
+
+/**
+ * Creates a client that sends through WHATWG `fetch` and waits with the runtime's timers: for Deno, Bun, edge
+ * runtimes, or a Node app that wants its own instrumented `fetch`. Same options, errors and retries as on Node.
+ */
+export function createPictorClient(options: FetchClientOptions = {}): PictorClient {
+  const { fetch: fetchImpl, ...rest } = options;
+  const opts = resolveClientOptions(rest);
+  const transport = createFetchTransport(fetchImpl ? { fetch: fetchImpl } : {});
+  return openClient(opts, { transport, sleep: timerSleep, now: () => performance.now() }, true);
+}

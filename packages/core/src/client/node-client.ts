@@ -1,0 +1,45 @@
+import type { Dispatcher } from 'undici';
+import { ValidationError } from '../errors/index.js';
+import type { Transport } from '../http/transport.js';
+import { createUndiciTransport } from '../http/undici-transport.js';
+import { openClient, type PictorClient } from './client.js';
+import { resolveClientOptions, type PictorClientOptions } from './client-options.js';
+import { timerSleep } from './timer-sleep.js';
+
+/** Options of `createPictorClient` on Node: the shared options, and optionally how to send. */
+export interface NodeClientOptions extends PictorClientOptions {
+  /** A transport of your own (not closed by `close()`); default: undici, with a keep-alive pool of the client's own. */
+  transport?: Transport;
+  /** An undici dispatcher for the default transport to send through (not closed by `close()`). */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * Creates a client for one provider. By default it sends through undici: one long-lived Agent per client,
+ * with header and body timeouts above undici's 5-minute defaults (slow image models take minutes); the
+ * per-attempt limit is `timeoutMs`.
+ *
+ * ```ts
+ * const client = createPictorClient({ provider: 'together', apiKey: process.env.TOGETHER_API_KEY });
+ * const result = await client.generate({ prompt: 'a lighthouse at dusk', n: 4, aspectRatio: '16:9' });
+ * await saveImages(result, './images');
+ * await client.close();
+ * ```
+ */
+export function createPictorClient(options: NodeClientOptions = {}): PictorClient {
+  const { transport, dispatcher, ...rest } = options;
+  const opts = resolveClientOptions(rest);
+  if (transport !== undefined && typeof transport?.send !== 'function') {
+    throw new ValidationError([{ field: 'transport', message: 'must be a Transport (an object with send())' }], 'client options');
+  }
+  if (dispatcher !== undefined && typeof (dispatcher as { request?: unknown } | null)?.request !== 'function') {
+    throw new ValidationError([{ field: 'dispatcher', message: 'must be an undici Dispatcher' }], 'client options');
+  }
+  const runtime = {
+    transport: transport ?? createUndiciTransport({ dispatcher, connections: Math.max(opts.concurrency * 2, 8) }),
+    sleep: timerSleep,
+    now: () => performance.now(),
+  };
+  // The client closes the transport it made; one you passed (or one over your dispatcher) stays open.
+  return openClient(opts, runtime, transport === undefined && dispatcher === undefined);
+}

@@ -1,0 +1,37 @@
+// The portable kernel (`@pictor/core/kernel`): everything an adapter needs to validate, plan, send and decode,
+// touching no Node-only module, no `process`/`globalThis` and no timer. Bring a transport and a sleep (the n8n
+// node brings n8n's); on Node use `@pictor/core`, elsewhere `@pictor/core/fetch`.
+export { createPictorClient, type PictorClient, type PictorRuntime } from './client/client.js';
+export { resolveClientOptions, type PictorClientOptions, type ResolvedClientOptions } from './client/client-options.js';
+export type { GenerateOptions, GenerateResult, CallInfo, ImageFailure } from './client/generate-images.js';
+
+export { bytesBody, type Transport, type TransportBody, type TransportRequest, type TransportResponse } from './http/transport.js';
+export type { Sleep } from './http/http-context.js';
+export type { RetryEvent, RetryPolicy } from './http/with-retries.js';
+export { isImageModel, type ModelInfo } from './http/list-models.js';
+
+export {
+  imageRequestSchema,
+  normalizeRequest,
+  validateRequestDefaults,
+  type ImageRequest,
+  type NormalizedRequest,
+} from './request/image-request.js';
+export { ASPECT_RATIOS, ASPECT_RATIO_NAMES, type AspectRatio } from './request/aspect-ratios.js';
+export {
+  PROVIDERS,
+  PROVIDER_NAMES,
+  SANDBOX_DEFAULT_PORT,
+  type Dialect,
+  type ProviderName,
+  type ProviderPreset,
+} from './request/providers.js';
+export { capabilitiesFor, type ModelCapabilities } from './request/model-capabilities.js';
+export type { PictorWarning } from './request/warnings.js';
+
+export { GeneratedImage, type GeneratedImageInit } from './images/generated-image.js';
+export { describeImage, type ImageDescription } from './images/describe-image.js';
+export { sniffMediaType } from './images/sniff-media-type.js';
+export { formatFileName, DEFAULT_FILE_NAME, type FileNameVars } from './images/file-name.js';
+
+export * from './errors/index.js';
