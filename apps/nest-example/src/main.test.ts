@@ -52,3 +52,22 @@ it('dist/main.js listens on PORT with the PICTOR_* configuration and shuts down 
     await sandbox.close();
   }
 });
+
+it('dist/main.js refuses to start on 0.0.0.0 without APP_API_KEY, saying which variable to set', async () => {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '0.0.0.0', NO_COLOR: '1', PICTOR_PROVIDER: 'sandbox' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString();
+    if (output.includes('Listening on')) child.kill('SIGKILL'); // a broken app is stopped at once
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(1);
+  expect(output).not.toContain('Listening on');
+  expect(output).toContain('Invalid configuration: APP_API_KEY: is required when HOST is not a loopback address');
+  expect(output).not.toContain('    at '); // the message, not a stack trace
+});
