@@ -12,7 +12,7 @@ Options:
   --port <n>            port to listen on (default ${SANDBOX_DEFAULT_PORT}; 0 picks a free one)
   --host <addr>         interface to listen on (default 127.0.0.1; 0.0.0.0 for containers)
   --latency <ms>        delay per generated image (default 0)
-  --key <key>           require this bearer token (default: any non-empty token)
+  --key <key>           require this bearer token, on /_sandbox/ too (default: any non-empty token)
   --faults <plan.json>  scripted fault plan (see README)
   --url-ttl <ms>        lifetime of image URLs (default 3600000)
   --rate-limit <c[/r]>  token bucket per key: capacity c, refilled at r per second (default r = c/60)

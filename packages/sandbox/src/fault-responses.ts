@@ -9,6 +9,7 @@ import {
 } from './provider-envelopes.js';
 import type { ProviderName } from './providers.js';
 import { writeChunk } from './http-helpers.js';
+import { base64Chunks, type PaddedImage } from './oversized-image.js';
 
 /** Faults answered with an error status before any work is done. */
 export function statusFault(provider: ProviderName, fault: FaultSpec): ApiError | undefined {
@@ -75,19 +76,16 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 }
 
 /**
- * Streams a JSON body whose `placeholder` string is replaced by the base64 of `bytes`, without building the
- * whole string in memory. Content-Length is exact.
+ * Streams a JSON body whose `placeholder` string is replaced by the base64 of `image`, without building the
+ * whole string (or the image) in memory. Content-Length is exact.
  */
-export async function streamJsonWithBase64(res: ServerResponse, json: string, placeholder: string, bytes: Buffer): Promise<void> {
+export async function streamJsonWithBase64(res: ServerResponse, json: string, placeholder: string, image: PaddedImage): Promise<void> {
   const at = json.indexOf(placeholder);
   const prefix = Buffer.from(json.slice(0, at));
   const suffix = Buffer.from(json.slice(at + placeholder.length));
-  const b64Length = 4 * Math.ceil(bytes.length / 3);
+  const b64Length = 4 * Math.ceil(image.length / 3);
   res.writeHead(200, { ...JSON_HEADERS, 'content-length': prefix.length + b64Length + suffix.length });
   if (!(await writeChunk(res, prefix))) return;
-  const step = 3 * 1024 * 1024;
-  for (let offset = 0; offset < bytes.length; offset += step) {
-    if (!(await writeChunk(res, bytes.subarray(offset, offset + step).toString('base64')))) return;
-  }
+  for (const piece of base64Chunks(image)) if (!(await writeChunk(res, piece))) return;
   res.end(suffix);
 }

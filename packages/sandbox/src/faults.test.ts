@@ -193,7 +193,11 @@ describe('scripted fault plans', () => {
       expect(sandbox.stats.faults['server-error']).toBe(1);
       expect(sandbox.stats.faultLog).toHaveLength(1);
 
-      const put = await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify([{ fault: 'quota' }]) });
+      const put = await fetch(`${sandbox.url}/_sandbox/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ fault: 'quota' }]),
+      });
       expect(put.status).toBe(200);
       expect((await postJson(together, body('together'))).json.error.code).toBe('insufficient_quota');
       const stats = await getJson(`${sandbox.url}/_sandbox/stats`, {});

@@ -17,6 +17,8 @@ export interface SandboxContext {
   faults: FaultScheduler;
   limiter: RateLimiter | undefined;
   stats: SandboxStats;
+  /** Bound of `stats.faultLog`. */
+  faultLogLimit: number;
   /** Origin put in image URLs, e.g. `http://127.0.0.1:8787`. */
   publicOrigin: string;
   /** Aborts when the sandbox closes, so held requests let go. */

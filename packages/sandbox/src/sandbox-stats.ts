@@ -28,8 +28,10 @@ export interface SandboxStats {
   rateLimited: number;
   /** Injected faults by name. */
   faults: Record<FaultName, number>;
-  /** Every injected fault with its request id, in order. */
+  /** The injected faults with their request ids, in order: the newest `faultLogLimit` (default 10 000). */
   faultLog: FaultLogEntry[];
+  /** Entries dropped from the front of `faultLog` to keep it within its limit. */
+  faultLogDropped: number;
   /** Zeroes every counter and empties the fault log. */
   reset(): void;
 }
@@ -49,6 +51,7 @@ export function createStats(): SandboxStats {
     rateLimited: 0,
     faults: zeroed(FAULT_NAMES),
     faultLog: [],
+    faultLogDropped: 0,
     reset() {
       stats.requests = 0;
       stats.generations = zeroed(PROVIDER_NAMES);
@@ -59,13 +62,23 @@ export function createStats(): SandboxStats {
       stats.rateLimited = 0;
       stats.faults = zeroed(FAULT_NAMES);
       stats.faultLog = [];
+      stats.faultLogDropped = 0;
     },
   };
   Object.defineProperty(stats, 'reset', { enumerable: false });
   return stats;
 }
 
-export function recordFault(stats: SandboxStats, requestId: string, fault: FaultName, provider: ProviderName): void {
+/** Default bound of the fault log. */
+export const DEFAULT_FAULT_LOG_LIMIT = 10_000;
+
+/** Counts an injected fault and logs it, dropping the oldest entry once the log holds `limit`. */
+export function recordFault(stats: SandboxStats, requestId: string, fault: FaultName, provider: ProviderName, limit = DEFAULT_FAULT_LOG_LIMIT): void {
   stats.faults[fault] += 1;
   stats.faultLog.push({ requestId, fault, provider, at: Date.now() });
+  // A plain array stays what readers of `faultLog` expect; shift() on 10 000 entries is a short memmove.
+  while (stats.faultLog.length > limit) {
+    stats.faultLog.shift();
+    stats.faultLogDropped += 1;
+  }
 }

@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createControlGuard } from './control-guard.js';
 import { FaultScheduler, parseFaultPlan, type FaultPlan } from './fault-plan.js';
 import { sendError, sendJson } from './http-helpers.js';
 import { DEFAULT_OVERSIZED_BYTES } from './oversized-image.js';
-import { routeNotFound, serverError } from './provider-envelopes.js';
+import { invalidRequest, routeNotFound, serverError } from './provider-envelopes.js';
 import { isProviderName, PROVIDER_NAMES, providerUrls, type ProviderName } from './providers.js';
 import { RenderCache } from './render-cache.js';
-import { handleControl } from './routes/control.js';
+import { decodePathSegment, parseRequestTarget, providerIn } from './request-target.js';
+import { handleControl, type ControlTarget } from './routes/control.js';
 import { handleImageFile } from './routes/image-files.js';
 import { handleImagesGenerations, type RequestNote } from './routes/images-generations.js';
 import { handleModels } from './routes/models.js';
 import type { SandboxContext } from './sandbox-context.js';
-import { createStats, type SandboxStats } from './sandbox-stats.js';
+import { createStats, DEFAULT_FAULT_LOG_LIMIT, type SandboxStats } from './sandbox-stats.js';
 import { SpecValidator } from './spec-validator.js';
 import { RateLimiter, type RateLimitOptions } from './token-bucket.js';
 import { FILES_PATH, UrlStore } from './url-store.js';
@@ -37,6 +39,8 @@ export interface SandboxOptions {
   oversizedBytes?: number;
   /** Bound of the render cache in bytes (default 256 MiB). */
   cacheMaxBytes?: number;
+  /** How many entries `stats.faultLog` keeps, the newest (default 10 000); `stats.faultLogDropped` counts the rest. */
+  faultLogLimit?: number;
   /** Origin written into image URLs (default `http://<host>:<port>`), for clients reaching the sandbox by another name. */
   publicUrl?: string;
   /** Receives one line per request (the CLI prints them). */
@@ -69,6 +73,11 @@ function newRequestId(): string {
 /** Starts the sandbox server. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
+  if (options.publicUrl !== undefined && !(URL.canParse(options.publicUrl) && /^https?:$/.test(new URL(options.publicUrl).protocol))) {
+    throw new TypeError(`publicUrl must be an absolute http(s) URL, got ${JSON.stringify(options.publicUrl)}`);
+  }
+  const faultLogLimit = options.faultLogLimit ?? DEFAULT_FAULT_LOG_LIMIT;
+  if (!(Number.isInteger(faultLogLimit) && faultLogLimit >= 0)) throw new RangeError('faultLogLimit must be an integer >= 0');
   const closing = new AbortController();
   const stats = createStats();
   const context: SandboxContext = {
@@ -82,6 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: new FaultScheduler(options.faults === undefined ? undefined : parseFaultPlan(options.faults)),
     limiter: options.rateLimit ? new RateLimiter(options.rateLimit) : undefined,
     stats,
+    faultLogLimit,
     publicOrigin: '',
     closing: closing.signal,
   };
@@ -90,14 +100,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const log = options.log;
 
+  // Set once the port is known; until then (never in practice) control requests are refused.
+  let guard: ControlTarget['guard'] = () => ({ status: 403, message: 'The sandbox is starting.', type: 'permission_error', code: 'starting' });
+  const control: ControlTarget = { stats, setFaults, guard: (req, authority) => guard(req, authority) };
+
   async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, note: RequestNote): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const target = parseRequestTarget(req.url);
+    if (!target) {
+      const error = invalidRequest(`Malformed request target: ${JSON.stringify(req.url)}.`, null, 'invalid_request_target');
+      const provider = providerIn(req.url);
+      if (provider) return sendError(res, provider, error, requestId);
+      return sendJson(res, 400, { error: { message: error.message, type: error.type, code: error.code } });
+    }
+    const { url, authority } = target;
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path.startsWith(FILES_PATH) && (method === 'GET' || method === 'HEAD')) {
       return handleImageFile(context, req, res, url, requestId);
     }
-    if (path.startsWith('/_sandbox/')) return handleControl({ stats, setFaults }, req, res, path);
+    if (path.startsWith('/_sandbox/')) return handleControl(control, req, res, path, authority);
     if (path === '/' || path === '/health') {
       return sendJson(res, 200, { name: 'pictor-sandbox', ok: true, providers: providerUrls(context.publicOrigin) });
     }
@@ -114,7 +135,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (rest === '/models' && method === 'GET') return handleModels(context, req, res, provider, requestId, undefined);
     if (rest.startsWith('/models/') && method === 'GET') {
-      return handleModels(context, req, res, provider, requestId, decodeURIComponent(rest.slice('/models/'.length)));
+      const modelId = decodePathSegment(rest.slice('/models/'.length));
+      if (modelId === undefined) {
+        const error = invalidRequest('Invalid model id in the path: it is not valid percent-encoding (UTF-8).', 'model', 'invalid_model_id');
+        return sendError(res, provider, error, requestId);
+      }
+      return handleModels(context, req, res, provider, requestId, modelId);
     }
     return sendError(res, provider, routeNotFound(method, path), requestId);
   }
@@ -136,8 +162,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dispatch(req, res, requestId, note).catch((error: unknown) => {
       log?.(`${new Date().toISOString()} ${requestId} internal error: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) {
-        const provider = ROUTE.exec(req.url ?? '')?.[1];
-        if (provider && isProviderName(provider)) sendError(res, provider, serverError(), requestId);
+        const provider = providerIn(req.url);
+        if (provider) sendError(res, provider, serverError(), requestId);
         else sendJson(res, 500, { error: { message: 'Internal sandbox error', type: 'server_error' } });
       } else res.destroy();
     });
@@ -158,6 +184,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const origin = `http://${reachableHost}:${address.port}`;
   context.publicOrigin = (options.publicUrl ?? origin).replace(/\/+$/, '');
+  guard = createControlGuard({
+    listenHost: host,
+    port: address.port,
+    ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+  });
 
   let closed: Promise<void> | undefined;
   return {

@@ -21,4 +21,23 @@ describe('TokenBucket', () => {
     expect(limiter.take('a').ok).toBe(false);
     expect(limiter.take('b').ok).toBe(true);
   });
+
+  it('remembers at most maxKeys buckets, forgetting the least recently used (which then starts full)', () => {
+    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0, maxKeys: 3 }, () => 0);
+    for (const key of ['a', 'b', 'c']) expect(limiter.take(key).ok).toBe(true);
+    expect(limiter.take('a').ok).toBe(false); // a is now the most recently used
+    for (let i = 0; i < 1000; i++) limiter.take(`flood-${i}-${'x'.repeat(10_000)}`);
+    expect(limiter.size).toBe(3);
+    expect(limiter.take('a').ok).toBe(true); // forgotten: a fresh bucket
+    expect(new RateLimiter({ capacity: 1, refillPerSecond: 1 }).take('k').ok).toBe(true);
+    expect(() => new RateLimiter({ capacity: 1, refillPerSecond: 1, maxKeys: 0 })).toThrow(/maxKeys/);
+  });
+
+  it('keeps 10 000 keys by default', () => {
+    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0 }, () => 0);
+    for (let i = 0; i < 10_050; i++) limiter.take(`key-${i}`);
+    expect(limiter.size).toBe(10_000);
+    expect(limiter.take('key-49').ok).toBe(true); // forgotten
+    expect(limiter.take('key-10049').ok).toBe(false); // remembered
+  });
 });

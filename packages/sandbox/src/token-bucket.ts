@@ -1,7 +1,17 @@
+import { createHash } from 'node:crypto';
+
+/** Default bound of `RateLimitOptions.maxKeys`. */
+export const DEFAULT_RATE_LIMIT_MAX_KEYS = 10_000;
+
 /** A token bucket per API key: `capacity` requests at once, refilled at `refillPerSecond`. */
 export interface RateLimitOptions {
   capacity: number;
   refillPerSecond: number;
+  /**
+   * How many keys' buckets are remembered (default 10 000); past it the least recently used is forgotten, and
+   * that key starts again with a full bucket.
+   */
+  maxKeys?: number;
 }
 
 export type TakeResult = { ok: true; remaining: number } | { ok: false; retryAfterMs: number };
@@ -38,9 +48,12 @@ export class TokenBucket {
   }
 }
 
-/** One bucket per key. */
+/** One bucket per key, for the `maxKeys` most recently seen keys. */
 export class RateLimiter {
+  // A Map in recency order evicts in three lines; its keys are SHA-256 digests, so a client's long tokens cost
+  // 32 bytes each and the keys themselves are never kept.
   readonly #buckets = new Map<string, TokenBucket>();
+  readonly #maxKeys: number;
 
   constructor(
     readonly options: RateLimitOptions,
@@ -48,14 +61,22 @@ export class RateLimiter {
   ) {
     if (!(options.capacity >= 1)) throw new RangeError('rateLimit.capacity must be at least 1');
     if (!(options.refillPerSecond >= 0)) throw new RangeError('rateLimit.refillPerSecond must be >= 0');
+    this.#maxKeys = options.maxKeys ?? DEFAULT_RATE_LIMIT_MAX_KEYS;
+    if (!(Number.isInteger(this.#maxKeys) && this.#maxKeys >= 1)) throw new RangeError('rateLimit.maxKeys must be an integer >= 1');
+  }
+
+  /** Number of buckets held. */
+  get size(): number {
+    return this.#buckets.size;
   }
 
   take(key: string): TakeResult {
-    let bucket = this.#buckets.get(key);
-    if (!bucket) {
-      bucket = new TokenBucket(this.options.capacity, this.options.refillPerSecond, this.now);
-      this.#buckets.set(key, bucket);
-    }
+    const id = createHash('sha256').update(key, 'utf8').digest('base64');
+    let bucket = this.#buckets.get(id);
+    if (bucket) this.#buckets.delete(id);
+    else bucket = new TokenBucket(this.options.capacity, this.options.refillPerSecond, this.now);
+    this.#buckets.set(id, bucket);
+    if (this.#buckets.size > this.#maxKeys) this.#buckets.delete(this.#buckets.keys().next().value as string);
     return bucket.take();
   }
 }

@@ -21,26 +21,57 @@ export type ResolveResult =
 /** Path prefix of the image files the sandbox serves. */
 export const FILES_PATH = '/files/';
 
+/** Default bound of the store: an estimate of the memory its entries take. */
+export const DEFAULT_URL_STORE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Estimated memory of one entry: the prompt (UTF-16) and the objects around it. */
+function entryBytes(image: StoredImage): number {
+  return 512 + 2 * image.spec.prompt.length;
+}
+
 /**
  * Signed, expiring image URLs, shaped like a blob store's SAS URLs (`?se=<expiry>&sig=<hmac>`): past its
  * expiry, or with a wrong signature, a URL is refused with 403 like such a store refuses it.
+ *
+ * Bounded: past `maxBytes` (an estimate, mostly prompts) the oldest URLs are forgotten and answer 404, as a
+ * deleted blob would. Expired URLs are forgotten at once: their expiry alone answers 403.
  */
 export class UrlStore {
   readonly #secret = randomBytes(32);
-  readonly #images = new Map<string, { image: StoredImage; expiresAt: number }>();
+  // Insertion order is expiry order (one TTL for all), so a plain Map drops the oldest and the expired from its front.
+  readonly #images = new Map<string, { image: StoredImage; expiresAt: number; bytes: number }>();
+  readonly #maxBytes: number;
+  #bytes = 0;
 
   constructor(
     readonly ttlMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: { maxBytes?: number } = {},
+  ) {
+    this.#maxBytes = options.maxBytes ?? DEFAULT_URL_STORE_MAX_BYTES;
+  }
+
+  /** Number of images held. */
+  get size(): number {
+    return this.#images.size;
+  }
+
+  /** Estimated bytes held. */
+  get bytes(): number {
+    return this.#bytes;
+  }
 
   /** Issues a URL path for an image; `expired` issues one whose expiry has already passed. */
   issue(image: StoredImage, options: { expired?: boolean } = {}): IssuedUrl {
-    this.#prune();
     const id = randomBytes(12).toString('base64url');
     const now = this.now();
     const expiresAt = options.expired ? now - 1000 : now + this.ttlMs;
-    this.#images.set(id, { image, expiresAt });
+    if (!options.expired) {
+      const bytes = entryBytes(image);
+      this.#images.set(id, { image, expiresAt, bytes });
+      this.#bytes += bytes;
+    }
+    this.#prune(now);
     const se = new Date(expiresAt).toISOString();
     const sig = this.#sign(id, se);
     const path = `${FILES_PATH}${id}.${image.spec.format === 'jpeg' ? 'jpeg' : image.spec.format}`;
@@ -82,11 +113,13 @@ export class UrlStore {
     return createHmac('sha256', this.#secret).update(`${id}\n${se}`).digest('base64url');
   }
 
-  /** Forgets URLs that expired more than a TTL ago (expired ones are kept a while to answer 403, not 404). */
-  #prune(): void {
-    if (this.#images.size < 1024) return;
-    const cutoff = this.now() - Math.max(this.ttlMs, 60_000);
-    for (const [id, entry] of this.#images) if (entry.expiresAt < cutoff) this.#images.delete(id);
+  /** Forgets expired URLs, then the oldest ones while over the bound (the newest always stays). */
+  #prune(now: number): void {
+    for (const [id, entry] of this.#images) {
+      if (entry.expiresAt > now && (this.#bytes <= this.#maxBytes || this.#images.size === 1)) break;
+      this.#images.delete(id);
+      this.#bytes -= entry.bytes;
+    }
   }
 }
 

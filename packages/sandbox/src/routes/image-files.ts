@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderCached } from '../cached-render.js';
 import { sendText } from '../fault-responses.js';
+import { writeChunk } from '../http-helpers.js';
 import { padImage } from '../oversized-image.js';
 import { MIME_TYPES } from '../render-image.js';
 import type { SandboxContext } from '../sandbox-context.js';
@@ -22,14 +23,16 @@ export async function handleImageFile(
     });
   }
   const { spec, oversizedBytes } = found.image;
-  let bytes = await renderCached(context, spec);
-  if (oversizedBytes !== undefined) bytes = padImage(bytes, spec.format, oversizedBytes);
+  const bytes = await renderCached(context, spec);
+  // The oversized image streams from shared fill buffers: a fetch holds no copy of it.
+  const image = padImage(bytes, spec.format, oversizedBytes ?? 0);
   context.stats.urlDownloads += 1;
   res.writeHead(200, {
     'content-type': MIME_TYPES[spec.format],
-    'content-length': bytes.length,
+    'content-length': image.length,
     'cache-control': 'private, max-age=3600',
   });
-  if (req.method === 'HEAD') res.end();
-  else res.end(bytes);
+  if (req.method === 'HEAD') return void res.end();
+  for (const chunk of image.chunks()) if (!(await writeChunk(res, chunk))) return;
+  res.end();
 }

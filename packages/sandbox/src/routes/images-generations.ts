@@ -14,7 +14,7 @@ import {
 } from '../fault-responses.js';
 import { buildGenerationJob, type GenerationJob } from '../generation-request.js';
 import { BodyTooLargeError, clientGone, readBody, sendError, sleep, writeChunk } from '../http-helpers.js';
-import { padImage } from '../oversized-image.js';
+import { padImage, type PaddedImage } from '../oversized-image.js';
 import { invalidJson, payloadTooLarge, rateLimited } from '../provider-envelopes.js';
 import type { ProviderName } from '../providers.js';
 import type { RenderSpec } from '../render-image.js';
@@ -76,7 +76,7 @@ export async function handleImagesGenerations(
     raw = await readBody(req, context.maxBodyBytes);
   } catch (error) {
     if (error instanceof BodyTooLargeError) return sendError(res, provider, payloadTooLarge(error.limit), requestId);
-    throw error;
+    return void res.destroy(); // the client went away mid-body: nobody to answer, nothing to log as a failure
   }
 
   const chosen = chooseFault(context, req, provider);
@@ -85,7 +85,7 @@ export async function handleImagesGenerations(
   const inject = (): void => {
     if (!fault) return;
     note.fault = fault.fault;
-    recordFault(context.stats, requestId, fault.fault, provider);
+    recordFault(context.stats, requestId, fault.fault, provider, context.faultLogLimit);
   };
 
   const early = fault ? statusFault(provider, fault) : undefined;
@@ -120,7 +120,7 @@ export async function handleImagesGenerations(
   const oversizedBytes = fault?.fault === 'oversized' ? (fault.oversizedBytes ?? context.oversizedBytes) : undefined;
   const placeholder = '\u0000pictor-sandbox-oversized\u0000';
   const items: ImageItem[] = [];
-  let oversizedImage: Buffer | undefined;
+  let oversizedImage: PaddedImage | undefined;
   for (let index = 0; index < job.n; index++) {
     const spec = renderSpec(job, index);
     if (job.responseFormat === 'url') {
