@@ -1,6 +1,7 @@
-// Builds the package as n8n loads it: each entry (credential, node) bundled with @pictor/core and what core
-// needs into one CommonJS file under dist/, so the published package has no runtime dependencies;
-// n8n-workflow stays external (n8n provides it). Icons and the codex file are copied beside the node.
+// Builds the package as n8n loads it: each entry (credential, node) bundled with core's portable kernel into one
+// CommonJS file under dist/, so the published package has no runtime dependencies. n8n-workflow and zod stay
+// external: n8n provides both to community nodes (its own copies are on the module path), and a bundled zod
+// would touch `globalThis`, which n8n's verification refuses. Icons and the codex file are copied beside the node.
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -19,11 +20,9 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node22',
-  external: ['n8n-workflow'],
-  // Core's sources, so esbuild drops what the node does not use (saving, manifests, batch files).
-  alias: { '@pictor/core': '../core/src/index.ts' },
-  // The node reads no environment variable: bundled libraries see none (undici's tuning switches included).
-  define: { 'process.env': '{}' },
+  external: ['n8n-workflow', 'zod'],
+  // The kernel's sources: no undici, file system or YAML, and esbuild drops what the node does not use.
+  alias: { '@pictor/core/kernel': '../core/src/kernel.ts' },
   // Core's errors take their names from their classes.
   keepNames: true,
   legalComments: 'eof',

@@ -1,4 +1,4 @@
-import { PROVIDERS } from '@pictor/core';
+import { PROVIDERS } from '@pictor/core/kernel';
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 /** Providers with a known base URL, prefilled in the credential. */

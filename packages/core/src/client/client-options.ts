@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from 'zod/v4/mini';
 import { ValidationError } from '../errors/index.js';
 import { toFieldIssues } from '../request/image-request.js';
 import { PROVIDER_NAMES, PROVIDERS, type Dialect, type ProviderName, type ProviderPreset } from '../request/providers.js';

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as z from 'zod/v4/mini';
 import { createAPIError } from './create-api-error.js';
 import { ResponseValidationError } from '../errors/index.js';
 import type { HttpContext } from './http-context.js';

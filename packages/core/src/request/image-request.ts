@@ -1,6 +1,7 @@
 // zod/mini, imported as a namespace (not `{ z }`), so bundlers keep only the functions used: zod classic's
-// methods tie every schema type to every check, which held 200 KB of the Action's bundle.
-import * as z from 'zod/mini';
+// methods tie every schema type to every check, which held 200 KB of the Action's bundle. Through the `zod/v4/mini`
+// subpath, which zod 4 keeps and the zod 3.25 inside n8n also has: the n8n node uses n8n's own copy.
+import * as z from 'zod/v4/mini';
 import { ASPECT_RATIO_NAMES, ASPECT_RATIOS, parseSize, type AspectRatio } from './aspect-ratios.js';
 import { ValidationError, type FieldIssue } from '../errors/index.js';
 
@@ -51,24 +52,25 @@ const requestFields = z.strictObject({
 
 type RequestFields = z.output<typeof requestFields>;
 
-/** Rules across fields: one way to give a size, sides in range, width and height together. */
-const sizeRules = z.superRefine((req: Partial<RequestFields>, ctx) => {
-      const ways = [req.size !== undefined, req.width !== undefined || req.height !== undefined, req.aspectRatio !== undefined];
-      if (ways.filter(Boolean).length > 1) {
-        ctx.addIssue({ code: 'custom', path: ['size'], message: 'give only one of size, width+height or aspectRatio' });
-      }
-      const dims = req.size ? parseSize(req.size) : undefined;
-      if (dims && [dims.width, dims.height].some((side) => side < 64 || side > 8192)) {
-        ctx.addIssue({ code: 'custom', path: ['size'], message: 'each side must be between 64 and 8192 pixels' });
-      }
-      if ((req.width === undefined) !== (req.height === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [req.width === undefined ? 'width' : 'height'],
-          message: 'width and height go together',
-        });
-      }
-});
+/**
+ * Rules across fields: one way to give a size, sides in range, width and height together. A plain check function
+ * rather than `z.superRefine`, which the `zod/v4/mini` that n8n ships (zod 3.25) does not have.
+ */
+function sizeRules(ctx: z.core.ParsePayload<Partial<RequestFields>>): void {
+  const req = ctx.value;
+  const issue = (field: string, message: string): void => {
+    ctx.issues.push({ code: 'custom', path: [field], message, input: req });
+  };
+  const ways = [req.size !== undefined, req.width !== undefined || req.height !== undefined, req.aspectRatio !== undefined];
+  if (ways.filter(Boolean).length > 1) issue('size', 'give only one of size, width+height or aspectRatio');
+  const dims = req.size ? parseSize(req.size) : undefined;
+  if (dims && [dims.width, dims.height].some((side) => side < 64 || side > 8192)) {
+    issue('size', 'each side must be between 64 and 8192 pixels');
+  }
+  if ((req.width === undefined) !== (req.height === undefined)) {
+    issue(req.width === undefined ? 'width' : 'height', 'width and height go together');
+  }
+}
 
 /**
  * The unified request every adapter speaks. Field names are Pictor's; each dialect maps them to the wire

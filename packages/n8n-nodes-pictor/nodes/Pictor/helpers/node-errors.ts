@@ -7,7 +7,7 @@ import {
   QuotaExceededError,
   RateLimitError,
   ValidationError,
-} from '@pictor/core';
+} from '@pictor/core/kernel';
 import { NodeApiError, NodeOperationError, type INode, type JsonObject, type JsonValue } from 'n8n-workflow';
 
 /** What a user can do about an API error, shown as the error's description in n8n. */

@@ -1,4 +1,4 @@
-import type { PictorClient } from '@pictor/core';
+import type { PictorClient } from '@pictor/core/kernel';
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { toNodeError } from '../helpers/node-errors';
 import { createClient } from '../transport/create-client';

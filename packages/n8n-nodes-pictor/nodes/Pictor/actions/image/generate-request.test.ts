@@ -1,4 +1,4 @@
-import { ASPECT_RATIO_NAMES, ASPECT_RATIOS, type AspectRatio } from '@pictor/core';
+import { ASPECT_RATIO_NAMES, ASPECT_RATIOS, type AspectRatio } from '@pictor/core/kernel';
 import type { INodePropertyOptions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { fakeExecuteFunctions } from '../../../../test/fake-execute-functions';

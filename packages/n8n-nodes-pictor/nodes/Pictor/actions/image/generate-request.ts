@@ -1,4 +1,4 @@
-import type { AspectRatio, ImageRequest } from '@pictor/core';
+import type { AspectRatio, ImageRequest } from '@pictor/core/kernel';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /** The "Options" collection of Image → Generate, as n8n hands it over (only the options the user added). */

@@ -1,4 +1,4 @@
-import { describeImage } from '@pictor/core';
+import { describeImage } from '@pictor/core/kernel';
 import type { Sandbox } from '@pictor/sandbox';
 import { NodeApiError, NodeOperationError, type IBinaryData, type INodeExecutionData } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { formatFileName, type GeneratedImage, type GenerateResult, type PictorWarning } from '@pictor/core';
+import { formatFileName, type GeneratedImage, type GenerateResult, type PictorWarning } from '@pictor/core/kernel';
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 export interface ImageItemsOptions {
