@@ -1,21 +1,15 @@
 import { PROVIDER_NAMES, PROVIDERS, type Dialect, type ProviderName } from '@pictor/core';
 import { UsageError } from './usage-error.js';
 
-/** The environment variable holding each provider's key. `PICTOR_API_KEY` serves any provider. */
-export const KEY_ENV: Partial<Record<ProviderName, string>> = {
-  together: 'TOGETHER_API_KEY',
-  openai: 'OPENAI_API_KEY',
-  r9s: 'R9S_API_KEY',
-  'ai-stats': 'AI_STATS_API_KEY',
-};
+/** The environment variable holding each named provider's key, from core's presets. `PICTOR_API_KEY` serves any provider. */
+export const KEY_ENV: Partial<Record<ProviderName, string>> = Object.fromEntries(
+  PROVIDER_NAMES.filter((name) => name !== 'custom' && PROVIDERS[name].keyVariable).map((name) => [name, PROVIDERS[name].keyVariable]),
+);
 
-/** Where a key is looked for when no provider is named, first match wins. */
+/** Where a key is looked for when no provider is named, first match wins: PICTOR_API_KEY, then each preset's. */
 const DISCOVERY: Array<[string, ProviderName]> = [
   ['PICTOR_API_KEY', 'together'],
-  ['TOGETHER_API_KEY', 'together'],
-  ['OPENAI_API_KEY', 'openai'],
-  ['R9S_API_KEY', 'r9s'],
-  ['AI_STATS_API_KEY', 'ai-stats'],
+  ...Object.entries(KEY_ENV).map(([name, variable]) => [variable, name] as [string, ProviderName]),
 ];
 
 export interface ProviderFlags {

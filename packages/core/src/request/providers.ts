@@ -16,6 +16,11 @@ export interface ProviderPreset {
   requiresKey: boolean;
   /** Error-envelope family, for parsing error bodies. */
   envelope: 'together' | 'openai' | 'r9s' | 'ai-stats';
+  /**
+   * The environment variable adapters read the key from (the CLI, the Action's docs); core itself reads none.
+   * `PICTOR_API_KEY` serves any provider.
+   */
+  keyVariable: string | undefined;
 }
 
 /** Default port of `pictor-sandbox` and of `pictor sandbox`. */
@@ -30,6 +35,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     defaultModel: 'black-forest-labs/FLUX.1-schnell',
     requiresKey: true,
     envelope: 'together',
+    keyVariable: 'TOGETHER_API_KEY',
   },
   openai: {
     name: 'openai',
@@ -39,6 +45,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     defaultModel: 'gpt-image-1',
     requiresKey: true,
     envelope: 'openai',
+    keyVariable: 'OPENAI_API_KEY',
   },
   r9s: {
     name: 'r9s',
@@ -48,6 +55,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     defaultModel: 'gpt-image-1',
     requiresKey: true,
     envelope: 'r9s',
+    keyVariable: 'R9S_API_KEY',
   },
   'ai-stats': {
     name: 'ai-stats',
@@ -57,6 +65,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     defaultModel: 'openai/gpt-image-1',
     requiresKey: true,
     envelope: 'ai-stats',
+    keyVariable: 'AI_STATS_API_KEY',
   },
   sandbox: {
     name: 'sandbox',
@@ -66,6 +75,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     defaultModel: 'black-forest-labs/FLUX.1-schnell',
     requiresKey: false,
     envelope: 'together',
+    keyVariable: undefined,
   },
   custom: {
     name: 'custom',
@@ -75,6 +85,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     defaultModel: undefined,
     requiresKey: false,
     envelope: 'openai',
+    keyVariable: 'PICTOR_API_KEY',
   },
 };
 
