@@ -2,12 +2,12 @@
 # Installs a real n8n (for the end-to-end test of n8n-nodes-pictor) into a cache folder outside the repo,
 # keyed by version, and prints that folder. A second call finds the finished install and returns at once.
 # Needs Node 24 first on PATH (every `pnpm run` script has it: the root pins the `node` package) and the
-# repository root as the working directory (the pinned Node's headers are found from there).
+# workspace installed (the pinned Node's headers are found from the repository root).
 set -euo pipefail
 version="${N8N_VERSION:-2.41.1}"
 cache="${PICTOR_CACHE_DIR:-$HOME/.cache/pictor}"
 dir="$cache/n8n-$version"
-root="$PWD"
+root="$(cd "$(dirname "$0")/.." && pwd)"
 # Only a folder that reached the end of this script holds .complete (written last, then moved into place in one
 # rename), so an interrupted run leaves at most "$dir.tmp.*", which is never taken for an install.
 if [ -f "$dir/.complete" ] && [ -x "$dir/node_modules/.bin/n8n" ]; then

@@ -12,7 +12,7 @@ const fail = (why) => {
 };
 let nodePackage;
 try {
-  nodePackage = dirname(require.resolve('node/package.json', { paths: [process.cwd()] }));
+  nodePackage = dirname(require.resolve('node/package.json', { paths: [join(__dirname, '..')] }));
 } catch {
   fail('the pinned `node` devDependency is not installed here (run `pnpm install` at the repository root first)');
 }
