@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './ensure-n8n.js';
+import type { LocalRegistry } from './local-registry.js';
 
 export const PACKAGE_NAME = 'n8n-nodes-pictor';
 const PACKAGE_DIR = join(REPO_ROOT, 'packages/n8n-nodes-pictor');
@@ -34,17 +35,15 @@ export function installAsCustomExtension(root: string): string {
 }
 
 /**
- * As users install community nodes: the package in `<user folder>/.n8n/nodes/node_modules/`, listed in
- * `nodes/package.json`. n8n names its node `n8n-nodes-pictor.pictor`. n8n-workflow is not installed there:
- * n8n resolves the peer dependency to its own copy.
+ * As n8n installs community nodes, from a registry: the package in `<user folder>/.n8n/nodes/node_modules/`,
+ * listed in `nodes/package.json`, its dependencies installed and its peer dependencies not (n8n's installer strips
+ * them: n8n-workflow resolves to n8n's own copy). n8n names its node `n8n-nodes-pictor.pictor`.
  */
-export function installAsCommunityPackage(userFolder: string): void {
+export function installFromRegistry(userFolder: string, registry: LocalRegistry): string {
   const nodes = join(userFolder, '.n8n/nodes');
-  const installed = join(nodes, 'node_modules', PACKAGE_NAME);
-  unpackInto(installed);
-  const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { version: string };
-  writeFileSync(
-    join(nodes, 'package.json'),
-    `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } }, null, 2)}\n`,
-  );
+  mkdirSync(nodes, { recursive: true });
+  writeFileSync(join(nodes, 'package.json'), `${JSON.stringify({ name: 'installed-nodes', private: true }, null, 2)}\n`);
+  registry.npm(['install', PACKAGE_NAME, '--legacy-peer-deps', '--ignore-scripts'], nodes);
+  const installed = join(nodes, 'node_modules', PACKAGE_NAME, 'package.json');
+  return (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version;
 }

@@ -1,23 +1,32 @@
-// A real n8n loads n8n-nodes-pictor the way users install community nodes: unpacked from its tarball into
-// ~/.n8n/nodes/node_modules and listed in ~/.n8n/nodes/package.json.
+// As a publisher would see it: every package published to a real local npm registry (Verdaccio on 127.0.0.1),
+// n8n-nodes-pictor installed from it into a real n8n's community-node folder (~/.n8n/nodes), and a workflow run.
 import { describeImage } from '@pictor/core';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureN8n } from './ensure-n8n.js';
-import { installAsCommunityPackage } from './install-node-package.js';
+import { installFromRegistry, PACKAGE_NAME } from './install-node-package.js';
+import { LocalRegistry, PUBLISHED_PACKAGES } from './local-registry.js';
 import { N8nInstance } from './n8n-instance.js';
 import { pictorCredential, pictorWorkflow } from './pictor-workflow.js';
 
 const KEY = 'e2e-key-SECRET-c41f07e2d8';
+const REPO_TMP = tmpdir();
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
+let registry: LocalRegistry;
+let installedVersion: string;
 
 beforeAll(async () => {
   const bin = ensureN8n();
+  registry = await LocalRegistry.start();
+  for (const name of PUBLISHED_PACKAGES) registry.publish(name);
   sandbox = await startSandbox({ port: 0, apiKey: KEY });
   n8n = await N8nInstance.create(bin);
-  installAsCommunityPackage(n8n.userFolder);
+  installedVersion = installFromRegistry(n8n.userFolder, registry);
   await n8n.importCredentials([
     pictorCredential('pictorCommunity1', { provider: 'openai', apiKey: KEY, baseUrl: sandbox.urls.openai }),
   ]);
@@ -40,10 +49,28 @@ beforeAll(async () => {
 
 afterAll(async () => {
   n8n?.dispose();
+  registry?.dispose();
   await sandbox?.close();
 });
 
-describe('n8n-nodes-pictor installed as a community package', () => {
+describe('the packages on a local npm registry', () => {
+  it('publishes every package with its workspace dependencies pinned to released versions', () => {
+    for (const name of ['@pictor/core', '@pictor/sandbox', '@pictor/cli', '@pictor/nestjs', PACKAGE_NAME]) {
+      const meta = JSON.parse(registry.npm(['view', name, '--json'], REPO_TMP)) as { name: string; dependencies?: Record<string, string> };
+      expect(meta.name).toBe(name);
+      expect(Object.values(meta.dependencies ?? {}).filter((range) => range.startsWith('workspace:'))).toEqual([]);
+    }
+  });
+
+  it("installs n8n-nodes-pictor into n8n's community-node folder with no runtime dependency", () => {
+    expect(installedVersion).toMatch(/^\d+\.\d+\.\d+/);
+    // Nothing but the package itself landed in node_modules: no dependency, and no peer (n8n provides n8n-workflow).
+    const installed = readdirSync(join(n8n.userFolder, '.n8n/nodes/node_modules')).filter((name) => !name.startsWith('.'));
+    expect(installed).toEqual([PACKAGE_NAME]);
+  });
+});
+
+describe('n8n-nodes-pictor installed from the registry as a community package', () => {
   it('runs as n8n-nodes-pictor.pictor: both images on one item, as JPEG binaries', async () => {
     const run = await n8n.execute('pictorCommunity1');
 
