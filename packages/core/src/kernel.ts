@@ -34,4 +34,6 @@ export { describeImage, type ImageDescription } from './images/describe-image.js
 export { sniffMediaType } from './images/sniff-media-type.js';
 export { formatFileName, DEFAULT_FILE_NAME, type FileNameVars } from './images/file-name.js';
 
+export { stripControl } from './text/strip-control.js';
+
 export * from './errors/index.js';

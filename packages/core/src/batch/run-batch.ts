@@ -6,7 +6,7 @@ import type { GenerateResult } from '../client/generate-images.js';
 import { AbortError, PictorError, ValidationError, type FieldIssue } from '../errors/index.js';
 import { normalizeRequest, type NormalizedRequest } from '../request/image-request.js';
 import type { PictorWarning } from '../request/warnings.js';
-import { findCompleteEntry, MANIFEST_FILE, readManifest, requestKey, type ManifestEntry } from '../storage/manifest.js';
+import { findCompleteEntry, MANIFEST_FILE, readManifest, requestKey, type ManifestEntry, type ManifestWarning } from '../storage/manifest.js';
 import { saveImages, type SavedImage, type SaveResult } from '../storage/save-images.js';
 import type { BatchJob } from './parse-batch-file.js';
 
@@ -49,6 +49,8 @@ export interface RunBatchOptions {
   /** Stops starting new prompts and aborts those in flight; finished ones stay saved. */
   signal?: AbortSignal;
   onEvent?: (event: BatchEvent) => void;
+  /** Told once per manifest entry left out (a file outside the folder), before the first prompt. */
+  onWarning?: (warning: ManifestWarning) => void;
 }
 
 /** A batch's outcome. */
@@ -71,18 +73,18 @@ export interface BatchReport {
 }
 
 /**
- * Runs many prompts into one folder with resume: a prompt whose generation the manifest already holds is
- * skipped, so a rerun makes only what is missing. Every job is validated before the first request (once: jobs
- * from `parseBatchFile` already are). A prompt that fails is reported and the others go on; images are saved
- * (atomically) as each prompt completes, so an interruption leaves every finished image and a manifest that
- * matches the files.
+ * Runs many prompts into one folder with resume: a prompt whose generation the manifest already holds (every
+ * file still in the folder with its recorded size and sha256) is skipped, so a rerun makes only what is missing.
+ * Every job is validated before the first request (once: jobs from `parseBatchFile` already are). A prompt that
+ * fails is reported and the others go on; images are saved (atomically) as each prompt completes, so an
+ * interruption leaves every finished image and a manifest that matches the files.
  */
 export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const { client, jobs } = options;
   const dir = resolve(options.outDir);
   const requests = validateJobs(jobs);
   await mkdir(dir, { recursive: true });
-  const manifest = await readManifest(dir);
+  const manifest = await readManifest(dir, options.onWarning ? { onWarning: options.onWarning } : {});
 
   const outcomes = jobs.map(
     (job, position): BatchOutcome => ({

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as z from 'zod/v4/mini';
 import { PictorError } from '../errors/index.js';
 import type { NormalizedRequest } from '../request/image-request.js';
+import { matchesRecord } from './folder-file.js';
+import { isPlainFileName, manifestSchema } from './manifest-schema.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
 /** One saved image, as the manifest records it. */
 export interface ManifestImage {
-  /** File name relative to the manifest's folder. */
+  /** File name inside the manifest's folder: a plain name, never a path. */
   file: string;
   index: number;
   seed?: number;
@@ -81,23 +84,65 @@ export function requestKey(provider: string, model: string, request: NormalizedR
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Reads a folder's manifest; an absent one is empty. A corrupt one is an error (it is never overwritten blindly). */
-export async function readManifest(dir: string): Promise<Manifest> {
+/** An entry `readManifest` left out, for the caller to show once. */
+export interface ManifestWarning {
+  type: 'unsafe-manifest-entry';
+  /** The entry's key. */
+  key: string;
+  /** The offending `file`, as the manifest holds it (untrusted text: strip controls before printing it). */
+  file: string;
+  message: string;
+}
+
+export interface ReadManifestOptions {
+  /** Told once per entry left out because a file of it is not a plain name inside the folder. */
+  onWarning?: (warning: ManifestWarning) => void;
+}
+
+const EMPTY: Manifest = { version: 1, generator: 'pictor', entries: [] };
+
+/** The manifest file as written, checked against the schema; every entry kept. */
+async function readManifestFile(dir: string): Promise<Manifest> {
   const path = join(dir, MANIFEST_FILE);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, generator: 'pictor', entries: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(EMPTY);
     throw error;
   }
+  let problem: string;
   try {
-    const json = JSON.parse(text) as Manifest;
-    if (json.version !== 1 || !Array.isArray(json.entries)) throw new Error('unknown manifest version');
-    return json;
+    const parsed = z.safeParse(manifestSchema, JSON.parse(text));
+    if (parsed.success) return { ...parsed.data, generator: 'pictor' } as Manifest;
+    problem = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).slice(0, 5).join('; ');
   } catch (error) {
-    throw new PictorError(`${path} is not a Pictor manifest (${(error as Error).message}); move it away to start afresh`);
+    problem = (error as Error).message;
   }
+  throw new PictorError(`${path} is not a Pictor manifest (${problem}); move it away to start afresh`);
+}
+
+/**
+ * Reads a folder's manifest; an absent one is empty. One that breaks the schema is an error naming the field (it
+ * is never overwritten blindly). An entry with a `file` that is not a plain name inside the folder (`../x`, an
+ * absolute path) is left out and told to `onWarning`: nothing Pictor does follows such a path.
+ */
+export async function readManifest(dir: string, options: ReadManifestOptions = {}): Promise<Manifest> {
+  const manifest = await readManifestFile(dir);
+  const entries: ManifestEntry[] = [];
+  for (const entry of manifest.entries) {
+    const unsafe = entry.images.find((image) => !isPlainFileName(image.file));
+    if (!unsafe) entries.push(entry);
+    else {
+      options.onWarning?.({
+        type: 'unsafe-manifest-entry',
+        key: entry.key,
+        file: unsafe.file,
+        message: `ignored the manifest entry ${entry.key.slice(0, 16)}: its file ${JSON.stringify(unsafe.file)} is not a plain file name inside the folder`,
+      });
+    }
+  }
+  return { ...manifest, entries };
 }
 
 const queues = new Map<string, Promise<unknown>>();
@@ -111,7 +156,8 @@ export function updateManifest(dir: string, change: (manifest: Manifest) => void
   const next = previous
     .catch(() => {})
     .then(async () => {
-      const manifest = await readManifest(dir);
+      // Every entry, unsafe ones too: they are data here, never followed, and a save does not silently drop them.
+      const manifest = await readManifestFile(dir);
       change(manifest);
       await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       return manifest;
@@ -124,20 +170,15 @@ export function updateManifest(dir: string, change: (manifest: Manifest) => void
 }
 
 /**
- * Whether the manifest already holds a complete generation for this key, with every file still present at its
- * recorded size. Returns the entry when it does.
+ * Whether the manifest already holds a complete generation for this key, with every file still in the folder at
+ * its recorded size and sha256. Returns the entry when it does.
  */
 export async function findCompleteEntry(dir: string, key: string, manifest?: Manifest): Promise<ManifestEntry | undefined> {
   const m = manifest ?? (await readManifest(dir));
   const entry = m.entries.find((e) => e.key === key);
   if (!entry || (entry.failures && entry.failures.length > 0) || entry.images.length === 0) return undefined;
   for (const image of entry.images) {
-    try {
-      const info = await stat(join(dir, image.file));
-      if (info.size !== image.bytes) return undefined;
-    } catch {
-      return undefined;
-    }
+    if (!(await matchesRecord(dir, image))) return undefined;
   }
   return entry;
 }
