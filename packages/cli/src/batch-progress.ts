@@ -66,7 +66,7 @@ export function createBatchProgress(total: number, term: Terminal): BatchProgres
   const bar = bars.create(total, 0, counts);
   return {
     onEvent: (event) => {
-      if (event.outcome.error) bars.log(`${term.redact(`pictor: error: ${describe(event)}`)}\n`);
+      if (event.outcome.error) bars.log(`${term.clean(`pictor: error: ${describe(event)}`)}\n`);
       count(event);
       bar.update(done, counts);
     },

@@ -1,6 +1,10 @@
+import { stripControl } from '@pictor/core';
+
 /**
- * Everything `pictor` prints goes through here: data on stdout, messages on stderr, and every secret the
- * command knows about (the API key) replaced by `[redacted]` before it reaches either stream.
+ * Everything `pictor` prints goes through here: data on stdout, messages on stderr, every secret the command knows
+ * about (the API key) replaced by `[redacted]`, and every escape sequence and control character removed (prompts,
+ * file names and provider messages are someone else's text: none may clear the screen, retitle the window, plant
+ * an OSC 8 link or rewrite a line with CR) before it reaches either stream.
  */
 export class Terminal {
   readonly #secrets: string[] = [];
@@ -21,9 +25,14 @@ export class Terminal {
     return out;
   }
 
+  /** `text` as it may be printed: without secrets, escape sequences or control characters (TAB and LF stay). */
+  clean(text: string): string {
+    return this.redact(stripControl(text));
+  }
+
   /** A line of data on stdout. */
   out(line: string): void {
-    this.stdout.write(`${this.redact(line)}\n`);
+    this.stdout.write(`${this.clean(line)}\n`);
   }
 
   /** One JSON document on stdout. */
@@ -33,7 +42,7 @@ export class Terminal {
 
   /** A line for the human on stderr. */
   info(line: string): void {
-    this.stderr.write(`${this.redact(line)}\n`);
+    this.stderr.write(`${this.clean(line)}\n`);
   }
 
   warn(message: string): void {

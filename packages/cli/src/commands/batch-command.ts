@@ -1,6 +1,5 @@
 import { batchFormatOf, parseBatchFile, runBatch, type BatchReport } from '@pictor/core/batch';
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { createBatchProgress } from '../batch-progress.js';
 import {
   addClientOptions,
@@ -17,9 +16,10 @@ import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatWarning } from '../format-warning.js';
 import { writeGallery } from '../gallery/write-gallery.js';
 import { interruptSignal } from '../interrupt-signal.js';
+import { manifestWarner } from '../manifest-warnings.js';
 import { openClient } from '../open-client.js';
 import { integer } from '../parse-number.js';
-import { UsageError } from '../usage-error.js';
+import { readPromptsFile } from '../read-prompts-file.js';
 
 type BatchFlags = RequestFlags & ClientFlags & OutputFlags & { concurrency: number; resume: boolean };
 
@@ -34,8 +34,8 @@ Prompts files (blank lines and lines starting with # are skipped):
   prompts.yaml    a list of the same, or {defaults: {…}, prompts: [...]}
   prompts.txt     one prompt a line
 
-Resumable: a prompt whose images the folder's manifest.json already holds (files present) is skipped, so
-rerunning after a failure or Ctrl-C makes only what is missing (--no-resume regenerates everything).
+Resumable: a prompt whose images the folder's manifest.json already holds (files present, same sha256) is
+skipped, so rerunning after a failure or Ctrl-C makes only what is missing (--no-resume regenerates everything).
 Ctrl-C stops starting prompts, cancels those in flight and keeps every finished image; press it twice to quit at once.`;
 
 function exitCode(report: BatchReport): number {
@@ -45,22 +45,14 @@ function exitCode(report: BatchReport): number {
   return exitCodeFor(report.failures[0]?.error);
 }
 
-async function readPrompts(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-}
-
 async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Promise<number> {
   const { term } = ctx;
   ctx.errorContext.json = flags.json;
-  const jobs = parseBatchFile(await readPrompts(file), batchFormatOf(file), requestFromFlags(flags));
+  const jobs = parseBatchFile(await readPromptsFile(file), batchFormatOf(file), requestFromFlags(flags));
   const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
   const progress = createBatchProgress(jobs.length, term);
+  const onWarning = manifestWarner(term);
   let report: BatchReport;
   try {
     report = await runBatch({
@@ -71,6 +63,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
       skipExisting: flags.resume,
       ...(flags.fileName ? { fileName: flags.fileName } : {}),
       signal: interrupt.signal,
+      onWarning,
       onEvent: (event) => {
         progress.onEvent(event);
         if (event.type === 'saved') for (const warning of event.result.warnings) term.warn(`line ${event.job.line}: ${formatWarning(warning)}`);
@@ -81,7 +74,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
     interrupt.dispose();
     await session.close();
   }
-  const gallery = flags.gallery ? await writeGallery(flags.out) : undefined;
+  const gallery = flags.gallery ? await writeGallery(flags.out, { onWarning }) : undefined;
 
   if (flags.json) {
     const { failures, outcomes, ...counts } = report;

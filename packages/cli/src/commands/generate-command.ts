@@ -14,6 +14,7 @@ import { displayPath } from '../display-path.js';
 import { EXIT } from '../exit-codes.js';
 import { formatWarning } from '../format-warning.js';
 import { writeGallery } from '../gallery/write-gallery.js';
+import { manifestWarner } from '../manifest-warnings.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import type { CommandContext } from '../command-context.js';
 import { openClient } from '../open-client.js';
@@ -75,7 +76,7 @@ async function generate(prompt: string, flags: GenerateFlags, ctx: CommandContex
       return EXIT.interrupted;
     }
     const saved = await saveImages(result, flags.out, flags.fileName ? { fileName: flags.fileName } : {});
-    const gallery = flags.gallery ? await writeGallery(flags.out) : undefined;
+    const gallery = flags.gallery ? await writeGallery(flags.out, { onWarning: manifestWarner(term) }) : undefined;
     for (const warning of result.warnings) term.warn(formatWarning(warning));
     for (const failure of result.failures) term.error(`image ${failure.index} failed: ${describeError(failure.error, ctx.errorContext)}`);
 

@@ -38,3 +38,19 @@ describe('renderGallery', () => {
     expect(html).not.toMatch(/<link|<script|@import|https?:\/\//);
   });
 });
+
+describe('renderGallery against a hostile manifest', () => {
+  it('allows no script through its Content-Security-Policy', () => {
+    const html = renderGallery({ title: 't', cards: [card] });
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    expect(csp).toBe("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+  });
+
+  it('escapes the size too, should a value that is not a number get this far', () => {
+    const hostile = { ...card, width: '1" onerror="alert(1)', height: '<b>2</b>' } as unknown as GalleryCard;
+    const html = renderGallery({ title: 't', cards: [hostile] });
+    expect(html).not.toContain('onerror="');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('width="1&quot; onerror=&quot;alert(1)"');
+  });
+});

@@ -23,6 +23,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+// No script, no plugin, no form, no base: only its own inline style and images beside it or embedded. Whatever
+// a manifest smuggled past the escaping could still not run.
+const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
 const STYLE = `
 :root { color-scheme: light dark; --bg: #f4f4f5; --card: #fff; --text: #18181b; --muted: #71717a; --line: #e4e4e7; }
 @media (prefers-color-scheme: dark) { :root { --bg: #18181b; --card: #27272a; --text: #f4f4f5; --muted: #a1a1aa; --line: #3f3f46; } }
@@ -44,11 +48,13 @@ figcaption { padding: 10px 12px 12px; display: grid; gap: 4px; }
 `;
 
 function card(c: GalleryCard): string {
-  const size = `${c.width}×${c.height}`;
+  const width = escapeHtml(String(c.width));
+  const height = escapeHtml(String(c.height));
+  const size = `${width}×${height}`;
   const seed = c.seed === undefined ? 'random seed' : `seed ${c.seed}`;
   const model = c.model.split('/').pop() ?? c.model;
   const picture = c.src
-    ? `<a href="${escapeHtml(c.src)}"><img src="${escapeHtml(c.src)}" width="${c.width}" height="${c.height}" alt="${escapeHtml(c.prompt)}"></a>`
+    ? `<a href="${escapeHtml(c.src)}"><img src="${escapeHtml(c.src)}" width="${width}" height="${height}" alt="${escapeHtml(c.prompt)}"></a>`
     : `<div class="missing">file missing</div>`;
   return `<figure>
 ${picture}
@@ -60,7 +66,10 @@ ${picture}
 </figure>`;
 }
 
-/** The contact sheet: one self-contained HTML page (inline CSS, no script), one card per image. */
+/**
+ * The contact sheet: one self-contained HTML page (inline CSS, no script, a Content-Security-Policy that allows
+ * none), one card per image. Every field is escaped.
+ */
 export function renderGallery(page: GalleryPage): string {
   const count = `${page.cards.length} image${page.cards.length === 1 ? '' : 's'}`;
   const body = page.cards.length ? page.cards.map(card).join('\n') : '<p>No images yet.</p>';
@@ -68,6 +77,7 @@ export function renderGallery(page: GalleryPage): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="pictor">
 <title>${escapeHtml(page.title)}</title>
