@@ -1,7 +1,7 @@
-import * as core from '@actions/core';
 import type { BatchEvent, BatchReport } from '@pictor/core/batch';
 import type { PictorWarning } from '@pictor/core';
 import { isAbsolute, relative } from 'node:path';
+import { log } from './safe-log.js';
 
 /** One image of the run, as the log, the outputs and the summary show it. */
 export interface ImageRow {
@@ -54,7 +54,7 @@ export function imageRows(report: BatchReport): ImageRow[] {
 
 /**
  * Follows a batch: logs each prompt in its own log group with one line per image (prompt, seed, size, path) and
- * surfaces the provider's warnings as annotations. Events come one at a time, so groups never interleave.
+ * surfaces the provider's warnings as annotations, all through `log` (prompts and messages are untrusted). Events come one at a time, so groups never interleave.
  */
 export function createBatchProgress(total: number) {
   return function onEvent(event: BatchEvent): void {
@@ -62,7 +62,7 @@ export function createBatchProgress(total: number) {
     const title = `[${event.position + 1}/${total}] "${outcome.prompt}"`;
     const n = outcome.images.length;
     const failed = event.type === 'saved' && event.result.failures.length ? ` (${event.result.failures.length} failed)` : '';
-    core.startGroup(
+    log.startGroup(
       event.type === 'skipped'
         ? `${title}: skipped, ${n} image(s) already generated`
         : event.type === 'saved'
@@ -71,10 +71,10 @@ export function createBatchProgress(total: number) {
     );
     const status = event.type === 'skipped' ? 'skipped' : 'generated';
     for (const image of outcome.images) {
-      core.info(`${status} "${outcome.prompt}" seed=${image.seed ?? 'random'} size=${image.width}x${image.height} ${displayPath(image.path)}`);
+      log.info(`${status} "${outcome.prompt}" seed=${image.seed ?? 'random'} size=${image.width}x${image.height} ${displayPath(image.path)}`);
     }
-    if (outcome.error) core.info(`${outcome.error.name}: ${outcome.error.message}`);
-    core.endGroup();
-    for (const warning of outcome.warnings) core.warning(`"${outcome.prompt}": ${describeWarning(warning)}`);
+    if (outcome.error) log.info(`${outcome.error.name}: ${outcome.error.message}`);
+    log.endGroup();
+    for (const warning of outcome.warnings) log.warning(`"${outcome.prompt}": ${describeWarning(warning)}`);
   };
 }

@@ -38,6 +38,7 @@ describe('@github/local-action', () => {
         'INPUT_SEED=5',
         `INPUT_OUTPUT-DIR=${join(dir, 'images')}`,
         `GITHUB_STEP_SUMMARY=${summaryFile}`,
+        `GITHUB_WORKSPACE=${dir}`,
       ].join('\n'),
     );
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name)));

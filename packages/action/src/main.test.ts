@@ -4,7 +4,7 @@ import { describeImage } from '@pictor/core';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -39,6 +39,8 @@ beforeAll(async () => {
   summaryFile = join(await mkdtemp(join(tmpdir(), 'pictor-summary-')), 'summary.md');
   await writeFile(summaryFile, '');
   vi.stubEnv('GITHUB_STEP_SUMMARY', summaryFile);
+  // Every folder of these tests is a temporary one: the workspace is their parent.
+  vi.stubEnv('GITHUB_WORKSPACE', tmpdir());
 });
 
 afterAll(async () => {
@@ -174,6 +176,8 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     [{ 'prompts-file': 'prompts.jsonl' }, 'prompt: give prompt or prompts-file, not both'],
     [{ prompt: '', 'prompts-file': 'missing.jsonl' }, 'prompts-file: cannot be read: missing.jsonl (ENOENT)'],
     [{ 'skip-existing': 'yes' }, 'skip-existing: must be true or false'],
+    [{ 'output-dir': '../outside' }, 'output-dir: must be inside the workspace'],
+    [{ 'output-dir': '/etc/pictor-images' }, 'output-dir: must be inside the workspace'],
   ])('a bad input (%j) fails the step naming it, before any request', async (bad, message) => {
     const before = generations();
     await runWith({ prompt: 'a kite', 'output-dir': await freshDir(), ...bad });
@@ -209,6 +213,39 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     }
     // The heron was returned as URLs: its rows link to them, the kite's row has no link.
     expect(summary.match(new RegExp(`<a href="${sandbox.url}/`, 'g'))).toHaveLength(2);
+  });
+
+  it('refuses a prompts-file or output-dir that a symbolic link leads out of the workspace, before any request', async () => {
+    const dir = await freshDir();
+    const outside = await mkdtemp(join(process.cwd(), '.pictor-outside-'));
+    try {
+      await writeFile(join(outside, 'secret.txt'), 'a secret prompt');
+      await symlink(join(outside, 'secret.txt'), join(dir, 'prompts.txt'));
+      await symlink(outside, join(dir, 'linked-out'));
+      const before = generations();
+      await runWith({ 'prompts-file': join(dir, 'prompts.txt'), 'output-dir': join(dir, 'linked-out', 'images') });
+      const message = String(mocked.setFailed.mock.calls[0]![0]);
+      expect(message).toContain('prompts-file: must be inside the workspace');
+      expect(message).toContain('output-dir: must be inside the workspace');
+      expect(message).not.toContain('a secret prompt');
+      expect(generations()).toBe(before);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('neutralises workflow commands a prompt carries after a CR, and the legacy ##[ form', async () => {
+    const outputs = await runWith({ prompt: 'a cat\r::error::injected ##[add-mask]x', 'output-dir': await freshDir() });
+    expect(mocked.setFailed).not.toHaveBeenCalled();
+    expect(images(outputs)).toHaveLength(1);
+    const logged = [...mocked.info.mock.calls, ...mocked.startGroup.mock.calls].map(([text]) => String(text));
+    for (const text of logged) {
+      for (const line of text.split(/\r\n|\r|\n/)) {
+        expect(line.trimStart().startsWith('::'), line).toBe(false);
+        expect(line, line).not.toContain('##[');
+      }
+    }
+    expect(logged.some((text) => text.includes('injected'))).toBe(true);
   });
 
   it('reads a YAML prompts-file with its own defaults', async () => {

@@ -3,6 +3,7 @@ import { AuthenticationError, createPictorClient, PermissionDeniedError, PictorE
 import { runBatch, type BatchReport } from '@pictor/core/batch';
 import { createBatchProgress, displayPath, imageRows } from './batch-progress.js';
 import { readInputs } from './read-inputs.js';
+import { log } from './safe-log.js';
 import { writeSummary } from './write-summary.js';
 
 const LISTED_FAILURES = 10;
@@ -22,7 +23,8 @@ function describeFailures(report: BatchReport): string {
 /**
  * The Action: reads the inputs, runs the prompts through core's batch runner into `output-dir` (skipping what
  * its manifest already holds), logs one line per image, sets the outputs, writes the job summary, and fails
- * the step through `core.setFailed` with the typed error's message. Never throws.
+ * the step with the typed error's message. Every log line goes through `log` (no workflow command from a prompt
+ * or a provider's message). Never throws.
  */
 export async function run(): Promise<void> {
   const apiKey = core.getInput('api-key');
@@ -32,7 +34,7 @@ export async function run(): Promise<void> {
     const inputs = await readInputs(apiKey);
     client = createPictorClient({
       ...inputs.client,
-      onRetry: ({ attempt, error, delayMs }) => core.info(`Retry ${attempt} in ${delayMs} ms after ${error.name}: ${error.message}`),
+      onRetry: ({ attempt, error, delayMs }) => log.info(`Retry ${attempt} in ${delayMs} ms after ${error.name}: ${error.message}`),
     });
     const progress = createBatchProgress(inputs.jobs.length);
     const stop = new AbortController();
@@ -43,6 +45,8 @@ export async function run(): Promise<void> {
       skipExisting: inputs.skipExisting,
       fileName: inputs.fileName,
       signal: stop.signal,
+      // Once per entry: the manifest is read once per run.
+      onWarning: (warning) => log.warning(warning.message),
       onEvent: (event) => {
         progress(event);
         if (event.type === 'failed' && stopsTheBatch(event.error)) stop.abort();
@@ -59,19 +63,19 @@ export async function run(): Promise<void> {
     core.setOutput('skipped', rows.length - generated);
     const failed = report.failed + report.notStarted;
     core.setOutput('failed', failed);
-    core.info(`${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run.`);
+    log.info(`${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run.`);
     const target = `${client.provider} at ${client.baseURL}, model ${client.defaultModel ?? 'the provider default'}`;
     await writeSummary({ rows, report, target, manifest });
 
     if (failed > 0) {
       const message = describeFailures(report);
       // A run that produced no image at all is never "partial".
-      if (inputs.failOnPartial || rows.length === 0) core.setFailed(message);
-      else core.warning(message);
+      if (inputs.failOnPartial || rows.length === 0) log.fail(message);
+      else log.warning(message);
     }
   } catch (error) {
-    if (!PictorError.isInstance(error) && error instanceof Error && error.stack) core.debug(error.stack);
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    if (!PictorError.isInstance(error) && error instanceof Error && error.stack) log.debug(error.stack);
+    log.fail(error instanceof Error ? error.message : String(error));
   } finally {
     await client?.close();
   }

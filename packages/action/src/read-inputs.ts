@@ -10,7 +10,7 @@ import {
   type ProviderName,
 } from '@pictor/core';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { insideWorkspace, workspaceDir } from './workspace-path.js';
 
 /** What `run()` needs, read from the step's inputs. */
 export interface ActionInputs {
@@ -120,7 +120,9 @@ async function readSource(issues: FieldIssue[]): Promise<PromptSource | undefine
   else if (!file) issues.push({ field: 'prompt', message: 'is required (one prompt per line), or give prompts-file' });
   else {
     try {
-      return { input: 'prompts-file', text: await readFile(resolve(file), 'utf8'), format: batchFormatOf(file) };
+      const path = await insideWorkspace(file);
+      if (!path) issues.push({ field: 'prompts-file', message: outsideMessage(file) });
+      else return { input: 'prompts-file', text: await readFile(path, 'utf8'), format: batchFormatOf(file) };
     } catch (error) {
       issues.push({ field: 'prompts-file', message: `cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
     }
@@ -128,9 +130,21 @@ async function readSource(issues: FieldIssue[]): Promise<PromptSource | undefine
   return undefined;
 }
 
+function outsideMessage(input: string): string {
+  return `must be inside the workspace (${workspaceDir()}), symbolic links followed; got ${JSON.stringify(input)}`;
+}
+
+/** `output-dir`, which must stay inside the workspace as the README promises (links followed). */
+async function readOutputDir(issues: FieldIssue[]): Promise<string> {
+  const input = optional('output-dir') ?? 'generated-images';
+  const path = await insideWorkspace(input).catch(() => undefined);
+  if (!path) issues.push({ field: 'output-dir', message: outsideMessage(input) });
+  return path ?? input;
+}
+
 /**
  * Reads and validates every input. Throws one `ValidationError` naming each bad input (`n`, `api-key`,
- * `prompts-file: line 3.steps`, …) before anything touches the network.
+ * `prompts-file: line 3.steps`, `output-dir` outside the workspace, …) before anything touches the network.
  */
 export async function readInputs(apiKey: string): Promise<ActionInputs> {
   const issues: FieldIssue[] = [];
@@ -138,6 +152,7 @@ export async function readInputs(apiKey: string): Promise<ActionInputs> {
   const defaults = readDefaults(issues);
   const skipExisting = booleanInput('skip-existing', true, issues);
   const failOnPartial = booleanInput('fail-on-partial', true, issues);
+  const outputDir = await readOutputDir(issues);
   const source = await readSource(issues);
   if (issues.length || !source) throw new ValidationError(issues, 'inputs');
 
@@ -156,7 +171,7 @@ export async function readInputs(apiKey: string): Promise<ActionInputs> {
   return {
     client,
     jobs,
-    outputDir: resolve(optional('output-dir') ?? 'generated-images'),
+    outputDir,
     fileName: optional('file-name'),
     skipExisting,
     failOnPartial,

@@ -1,12 +1,16 @@
 import * as core from '@actions/core';
+import { stripControl } from '@pictor/core';
 import type { BatchReport } from '@pictor/core/batch';
 import type { ImageRow } from './batch-progress.js';
 
 type SummaryTableRow = Parameters<typeof core.summary.addTable>[0][number];
 
-/** `core.summary` writes cells as raw HTML: prompts and paths are user text. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * `core.summary` writes cells as raw HTML, rendered as Markdown: every value (prompts, paths, and what a manifest
+ * recorded) is untrusted text. Markdown's own markers are escaped too, so none becomes a link or an image.
+ */
+function escapeHtml(value: string | number): string {
+  return stripControl(String(value)).replace(/[&<>"'[\]()!`*_|\\]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function isWebURL(url: string | undefined): url is string {
@@ -36,10 +40,10 @@ export async function writeSummary({ rows, report, target, manifest }: SummaryIn
   const body: SummaryTableRow[] = rows.map((r) => [
     `<code>${escapeHtml(r.path)}</code>`,
     escapeHtml(r.prompt),
-    r.seed === undefined ? '' : String(r.seed),
-    `${r.width}×${r.height}`,
-    `<code>${r.sha256}</code>`,
-    r.status,
+    r.seed === undefined ? '' : escapeHtml(r.seed),
+    `${escapeHtml(r.width)}×${escapeHtml(r.height)}`,
+    `<code>${escapeHtml(r.sha256)}</code>`,
+    escapeHtml(r.status),
     ...(withLinks ? [isWebURL(r.url) ? `<a href="${escapeHtml(r.url)}">provider URL</a>` : ''] : []),
   ]);
   const summary = core.summary
