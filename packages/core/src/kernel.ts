@@ -5,7 +5,14 @@ export { createPictorClient, type PictorClient, type PictorRuntime } from './cli
 export { resolveClientOptions, type PictorClientOptions, type ResolvedClientOptions } from './client/client-options.js';
 export type { GenerateOptions, GenerateResult, CallInfo, ImageFailure } from './client/generate-images.js';
 
-export { bytesBody, type Transport, type TransportBody, type TransportRequest, type TransportResponse } from './http/transport.js';
+export {
+  bytesBody,
+  type ResolveHost,
+  type Transport,
+  type TransportBody,
+  type TransportRequest,
+  type TransportResponse,
+} from './http/transport.js';
 export type { Sleep } from './http/http-context.js';
 export type { RetryEvent, RetryPolicy } from './http/with-retries.js';
 export { isImageModel, type ModelInfo } from './http/list-models.js';
@@ -32,7 +39,14 @@ export type { PictorWarning } from './request/warnings.js';
 export { GeneratedImage, type GeneratedImageInit } from './images/generated-image.js';
 export { describeImage, type ImageDescription } from './images/describe-image.js';
 export { sniffMediaType } from './images/sniff-media-type.js';
-export { formatFileName, DEFAULT_FILE_NAME, type FileNameVars } from './images/file-name.js';
+export {
+  formatFileName,
+  checkFileNamePattern,
+  fileNamePatternProblem,
+  DEFAULT_FILE_NAME,
+  MAX_FILE_NAME_BYTES,
+  type FileNameVars,
+} from './images/file-name.js';
 
 export { stripControl } from './text/strip-control.js';
 

@@ -21,6 +21,11 @@ export interface PictorClientOptions {
   model?: string;
   /** Per-attempt limit for headers to arrive and between body chunks. Default 10 minutes: image models are slow. */
   timeoutMs?: number;
+  /**
+   * The longest one `generate()` or `listModels()` may take in all — every call, retry, wait and download — however
+   * steadily bytes arrive (`timeoutMs` only bounds the silences). Default 30 minutes; `generate()` may lower it.
+   */
+  deadlineMs?: number;
   /** Retries after the first attempt, for connection errors, 408, 409, 429 and 5xx. Default 2. */
   maxRetries?: number;
   /** Backoff when the server gives no Retry-After. Defaults 500 ms doubling up to 8 s. */
@@ -29,21 +34,51 @@ export interface PictorClientOptions {
   concurrency?: number;
   /** Extra headers on every call. */
   headers?: Record<string, string>;
-  /** Limits for fetching image URLs. Defaults: 64 MiB, 3 redirects, 60 s. */
-  download?: { maxBytes?: number; maxRedirects?: number; timeoutMs?: number };
+  /** Limits for fetching image URLs. Defaults: 64 MiB, 3 redirects, 60 s, public addresses only. */
+  download?: {
+    maxBytes?: number;
+    maxRedirects?: number;
+    timeoutMs?: number;
+    /**
+     * Fetch image URLs on loopback, private, link-local (cloud metadata) and other non-public addresses. Off by
+     * default unless the base URL's own host is loopback, private or internal (the sandbox, a self-hosted gateway):
+     * a provider's answer must not make a server fetch from its own network.
+     */
+    allowPrivateAddresses?: boolean;
+  };
   /** Largest response body read. Default 512 MiB. */
   maxResponseBytes?: number;
   /** Told before every retry. */
   onRetry?: (event: RetryEvent) => void;
 }
 
+/** Visible ASCII: what a bearer token is made of; a line break or NUL in it would split or break the header. */
+const TOKEN = /^[\x21-\x7e]+$/;
+/** Whether `text` can be a header value (RFC 9110 field-value): no control character but tab. */
+function isFieldValue(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
+  }
+  return true;
+}
+
 const optionsSchema = z.strictObject({
   provider: z._default(z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]), 'together'),
-  apiKey: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
+  apiKey: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1, 'must not be empty'),
+        z.regex(TOKEN, 'must be printable ASCII without spaces, line breaks or control characters'),
+      ),
+  ),
   baseURL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   dialect: z.optional(z.enum(['together', 'openai'])),
   model: z.optional(z.string().check(z.trim(), z.minLength(1))),
   timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(3_600_000)), 600_000),
+  deadlineMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(24 * 3_600_000)), 30 * 60_000),
   maxRetries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10)), 2),
   retryDelay: z.optional(
     z.object({
@@ -52,12 +87,18 @@ const optionsSchema = z.strictObject({
     }),
   ),
   concurrency: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(64)), 4),
-  headers: z.optional(z.record(z.string(), z.string())),
+  headers: z.optional(
+    z.record(
+      z.string().check(z.regex(/^[!#$%&'*+\-.^_`|~0-9a-z]+$/i, 'must be a header name')),
+      z.string().check(z.refine(isFieldValue, 'must not contain line breaks or control characters')),
+    ),
+  ),
   download: z.optional(
     z.object({
       maxBytes: z.optional(z.number().check(z.int(), z.positive())),
       maxRedirects: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(20))),
       timeoutMs: z.optional(z.number().check(z.int(), z.positive())),
+      allowPrivateAddresses: z.optional(z.boolean()),
     }),
   ),
   maxResponseBytes: z._default(z.number().check(z.int(), z.positive()), 512 * 1024 * 1024),

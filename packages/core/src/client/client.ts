@@ -2,13 +2,15 @@ import { ValidationError } from '../errors/index.js';
 import type { HttpContext, Sleep } from '../http/http-context.js';
 import { listModels, type ModelInfo } from '../http/list-models.js';
 import { createRedactor } from '../http/redact.js';
-import type { Transport } from '../http/transport.js';
+import type { ResolveHost, Transport } from '../http/transport.js';
+import { isInternalHost } from '../images/download-target.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/with-retries.js';
 import type { ImageRequest, NormalizedRequest } from '../request/image-request.js';
 import type { Dialect, ProviderName } from '../request/providers.js';
 import { resolveClientOptions, type PictorClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { createLimit } from './concurrency-limit.js';
 import { generateImages, type GenerateContext, type GenerateOptions, type GenerateResult } from './generate-images.js';
+import { withDeadline } from './with-deadline.js';
 
 export interface PictorClient {
   readonly provider: ProviderName;
@@ -23,7 +25,7 @@ export interface PictorClient {
    */
   generate(request: ImageRequest | NormalizedRequest, options?: GenerateOptions): Promise<GenerateResult>;
   /** The provider's image models (`GET /models`); `imageOnly: false` lists every model. */
-  listModels(options?: { signal?: AbortSignal; imageOnly?: boolean }): Promise<ModelInfo[]>;
+  listModels(options?: { signal?: AbortSignal; imageOnly?: boolean; deadlineMs?: number }): Promise<ModelInfo[]>;
   /** Closes the client's connection pool (not a transport or dispatcher you passed in). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -36,6 +38,12 @@ export interface PictorRuntime {
   sleep: Sleep;
   /** A monotonic clock in ms for call durations. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Resolves host names, so an image URL whose name leads to a private address is refused before anything is
+   * sent (see `download.allowPrivateAddresses`). Without one, IP literals and well-known internal names are still
+   * refused, but a public-looking name is trusted. The Node entry brings `dns.lookup`.
+   */
+  resolveHost?: ResolveHost | undefined;
 }
 
 /**
@@ -43,8 +51,8 @@ export interface PictorRuntime {
  * timers). On Node, `createPictorClient` from `@pictor/core` fills both in; elsewhere, `@pictor/core/fetch`.
  */
 export function createPictorClient(options: PictorClientOptions & PictorRuntime): PictorClient {
-  const { transport, sleep, now, ...rest } = options;
-  return openClient(resolveClientOptions(rest), checkRuntime({ transport, sleep, now }), false);
+  const { transport, sleep, now, resolveHost, ...rest } = options;
+  return openClient(resolveClientOptions(rest), checkRuntime({ transport, sleep, now, resolveHost }), false);
 }
 
 function checkRuntime(runtime: PictorRuntime): PictorRuntime {
@@ -52,6 +60,9 @@ function checkRuntime(runtime: PictorRuntime): PictorRuntime {
   if (typeof runtime.transport?.send !== 'function') issues.push({ field: 'transport', message: 'must be a Transport (an object with send())' });
   if (typeof runtime.sleep !== 'function') issues.push({ field: 'sleep', message: 'must be a function' });
   if (runtime.now !== undefined && typeof runtime.now !== 'function') issues.push({ field: 'now', message: 'must be a function' });
+  if (runtime.resolveHost !== undefined && typeof runtime.resolveHost !== 'function') {
+    issues.push({ field: 'resolveHost', message: 'must be a function' });
+  }
   if (issues.length) throw new ValidationError(issues, 'client options');
   return runtime;
 }
@@ -88,6 +99,9 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
       maxBytes: opts.download?.maxBytes ?? 64 * 1024 * 1024,
       maxRedirects: opts.download?.maxRedirects ?? 3,
       timeoutMs: opts.download?.timeoutMs ?? 60_000,
+      // A provider on a private network (the sandbox, a self-hosted gateway) serves its images from there too.
+      allowPrivateAddresses: opts.download?.allowPrivateAddresses ?? isInternalHost(new URL(opts.baseURL).hostname),
+      resolveHost: runtime.resolveHost,
     },
     onRetry: opts.onRetry,
   };
@@ -98,9 +112,16 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
     dialect: opts.preset.dialect,
     baseURL: opts.baseURL,
     defaultModel: opts.preset.defaultModel,
-    generate: (request, generateOptions) => generateImages(ctx, request, generateOptions),
+    generate: (request, generateOptions = {}) =>
+      withDeadline(
+        { ms: generateOptions.deadlineMs ?? opts.deadlineMs, signal: generateOptions.signal, what: 'generate()' },
+        (signal) => generateImages(ctx, request, { ...generateOptions, signal }),
+      ),
     listModels: (listOptions = {}) =>
-      listModels(http, { policy, signal: listOptions.signal, onRetry: opts.onRetry, imageOnly: listOptions.imageOnly }),
+      withDeadline(
+        { ms: listOptions.deadlineMs ?? opts.deadlineMs, signal: listOptions.signal, what: 'listModels()' },
+        (signal) => listModels(http, { policy, signal, onRetry: opts.onRetry, imageOnly: listOptions.imageOnly }),
+      ),
     close: () => {
       closed ??= ownsTransport ? (runtime.transport.close?.() ?? Promise.resolve()) : Promise.resolve();
       return closed;

@@ -4,6 +4,7 @@ import { downloadImage } from '../images/download-image.js';
 import { PictorError, ResponseValidationError } from '../errors/index.js';
 import { GeneratedImage } from '../images/generated-image.js';
 import type { HttpContext } from '../http/http-context.js';
+import type { ResolveHost } from '../http/transport.js';
 import { normalizeRequest, type ImageRequest, type NormalizedRequest } from '../request/image-request.js';
 import { planGeneration } from '../request/plan-generation.js';
 import { postImagesCall, type RawImageItem } from '../http/post-images-call.js';
@@ -15,6 +16,8 @@ import type { RetryEvent, RetryPolicy } from '../http/with-retries.js';
 export interface GenerateOptions {
   /** Cancels every call of this generation; nothing is retried after it fires. */
   signal?: AbortSignal;
+  /** This generation's total deadline, in ms (overrides the client's `deadlineMs`). */
+  deadlineMs?: number;
   /** Told as soon as each image is decoded (batches finish out of order). */
   onImage?: (image: GeneratedImage) => void;
 }
@@ -66,7 +69,13 @@ export interface GenerateContext {
   provider: ProviderPreset;
   policy: RetryPolicy;
   limit: Limit;
-  download: { maxBytes: number; maxRedirects: number; timeoutMs: number };
+  download: {
+    maxBytes: number;
+    maxRedirects: number;
+    timeoutMs: number;
+    allowPrivateAddresses: boolean;
+    resolveHost?: ResolveHost | undefined;
+  };
   onRetry?: ((event: RetryEvent) => void) | undefined;
 }
 
@@ -92,10 +101,10 @@ async function toImage(
   let bytes = item.bytes;
   let declared: string | undefined = request.outputFormat ? `image/${request.outputFormat}` : undefined;
   if (!bytes && item.url) {
-    const got = await downloadImage(item.url, { transport: ctx.http.transport, ...ctx.download, signal });
+    const got = await downloadImage(item.url, { transport: ctx.http.transport, ...ctx.download, redact: ctx.http.redact, signal });
     bytes = got.bytes;
     // Media types are case-insensitive (RFC 9110 §8.3.1): `IMAGE/PNG` says the same as `image/png`.
-    declared = got.declaredType?.split(';')[0]?.trim().toLowerCase() || declared;
+    declared = ctx.http.redact(got.declaredType?.split(';')[0]?.trim().toLowerCase().slice(0, 128) ?? '') || declared;
   }
   if (!bytes) throw new ResponseValidationError(`Image ${index} has no data`);
   const info = describeImage(bytes);
@@ -111,7 +120,8 @@ async function toImage(
     height: info.height,
     sha256: info.sha256,
     seed,
-    url: item.url,
+    // The URL as served (a signed URL's signature stays), but never the key, should a gateway put it there.
+    url: item.url === undefined ? undefined : ctx.http.redact(item.url),
     revisedPrompt: item.revisedPrompt,
   });
 }

@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { ValidationError } from '../errors/index.js';
-import type { Transport } from '../http/transport.js';
+import type { ResolveHost, Transport } from '../http/transport.js';
 import { createUndiciTransport } from '../http/undici-transport.js';
 import { openClient, type PictorClient } from './client.js';
 import { resolveClientOptions, type PictorClientOptions } from './client-options.js';
+import { dnsResolveHost } from './dns-resolve-host.js';
 import { timerSleep } from './timer-sleep.js';
 
 /** Options of `createPictorClient` on Node: the shared options, and optionally how to send. */
@@ -12,6 +13,11 @@ export interface NodeClientOptions extends PictorClientOptions {
   transport?: Transport;
   /** An undici dispatcher for the default transport to send through (not closed by `close()`). */
   dispatcher?: Dispatcher;
+  /**
+   * How host names are resolved: for the check that image downloads go to public addresses only, and for the
+   * default transport's connections (which then connect to the addresses checked). Default: Node's `dns.lookup`.
+   */
+  resolveHost?: ResolveHost;
 }
 
 /**
@@ -27,7 +33,7 @@ export interface NodeClientOptions extends PictorClientOptions {
  * ```
  */
 export function createPictorClient(options: NodeClientOptions = {}): PictorClient {
-  const { transport, dispatcher, ...rest } = options;
+  const { transport, dispatcher, resolveHost = dnsResolveHost, ...rest } = options;
   const opts = resolveClientOptions(rest);
   if (transport !== undefined && typeof transport?.send !== 'function') {
     throw new ValidationError([{ field: 'transport', message: 'must be a Transport (an object with send())' }], 'client options');
@@ -35,10 +41,14 @@ export function createPictorClient(options: NodeClientOptions = {}): PictorClien
   if (dispatcher !== undefined && typeof (dispatcher as { request?: unknown } | null)?.request !== 'function') {
     throw new ValidationError([{ field: 'dispatcher', message: 'must be an undici Dispatcher' }], 'client options');
   }
+  if (typeof resolveHost !== 'function') {
+    throw new ValidationError([{ field: 'resolveHost', message: 'must be a function' }], 'client options');
+  }
   const runtime = {
-    transport: transport ?? createUndiciTransport({ dispatcher, connections: Math.max(opts.concurrency * 2, 8) }),
+    transport: transport ?? createUndiciTransport({ dispatcher, connections: Math.max(opts.concurrency * 2, 8), resolveHost }),
     sleep: timerSleep,
     now: () => performance.now(),
+    resolveHost,
   };
   // The client closes the transport it made; one you passed (or one over your dispatcher) stays open.
   return openClient(opts, runtime, transport === undefined && dispatcher === undefined);

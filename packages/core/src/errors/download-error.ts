@@ -1,9 +1,27 @@
 import { PictorError, type PictorErrorOptions } from './pictor-error.js';
 
-export type DownloadFailure = 'status' | 'too-large' | 'too-many-redirects' | 'protocol' | 'network' | 'timeout' | 'not-image';
+export type DownloadFailure =
+  | 'status'
+  | 'too-large'
+  | 'too-many-redirects'
+  | 'protocol'
+  | 'private-address'
+  | 'network'
+  | 'timeout'
+  | 'not-image';
 
-/** Fetching an image URL returned by the provider failed (expired URL, too large, not http(s), …). */
+/** A URL without its query and fragment, where signed URLs keep their signature and some gateways a key. */
+export function withoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : `${url.slice(0, cut)}?…`;
+}
+
+/**
+ * Fetching an image URL returned by the provider failed (expired URL, too large, not http(s), an internal
+ * address, …). `url` never holds the URL's query or fragment.
+ */
 export class DownloadError extends PictorError {
+  /** The URL that failed, without its query or fragment (`?…` marks one that was cut). */
   readonly url: string;
   readonly reason: DownloadFailure;
   readonly status: number | undefined;
@@ -13,16 +31,13 @@ export class DownloadError extends PictorError {
     options: PictorErrorOptions & { url: string; reason: DownloadFailure; status?: number },
   ) {
     super(message, options);
-    this.url = options.url;
+    this.url = withoutQuery(options.url);
     this.reason = options.reason;
     this.status = options.status;
     this.isRetryable = options.reason === 'network' || options.reason === 'timeout' || (options.status ?? 0) >= 500;
   }
 
   override toJSON(): Record<string, unknown> {
-    // Signed URLs carry their signature in the query: logs get the URL without it.
-    const cut = this.url.search(/[?#]/);
-    const url = cut === -1 ? this.url : `${this.url.slice(0, cut)}?…`;
-    return { ...super.toJSON(), url, reason: this.reason, status: this.status };
+    return { ...super.toJSON(), url: this.url, reason: this.reason, status: this.status };
   }
 }

@@ -5,6 +5,11 @@ import { ResponseValidationError } from '../errors/index.js';
 export interface ParseImagesBodyOptions {
   /** Largest body accepted, in bytes; a longer one is refused as too large. Default 512 MiB. */
   maxBytes?: number;
+  /**
+   * Largest amount of text besides the `b64_json` values (the rest of the document: `revised_prompt`, `id`, …),
+   * in bytes. It is all kept until the end, so it is bounded on its own. Default 1 MiB.
+   */
+  maxTextBytes?: number;
   /** Copied onto every `ResponseValidationError` raised. */
   requestId?: string;
   /** Copied onto every `ResponseValidationError` raised. */
@@ -23,6 +28,7 @@ export interface ParsedImagesBody {
 export const BINARY_MARKER_PREFIX = '$pictor:binary:';
 
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+const DEFAULT_MAX_TEXT_BYTES = 1024 * 1024;
 const MAX_DEPTH = 512;
 
 /**
@@ -40,7 +46,7 @@ export async function parseImagesBody(
   options: ParseImagesBodyOptions = {},
 ): Promise<ParsedImagesBody> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const scanner = new ImagesBodyScanner({ requestId: options.requestId, status: options.status });
+  const scanner = new ImagesBodyScanner({ requestId: options.requestId, status: options.status }, options.maxTextBytes);
   let received = 0;
   for await (const chunk of body) {
     received += chunk.length;
@@ -71,9 +77,11 @@ export function parseImagesBodyBytes(bytes: Uint8Array, options: ParseImagesBody
       retryable: false,
     });
   }
-  const fast = parseCleanDocument(bytes, context);
+  const maxTextBytes = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
+  // A body within the text cap cannot break it; a longer one goes through the scanner, which counts its text.
+  const fast = bytes.length <= maxTextBytes ? parseCleanDocument(bytes, context) : undefined;
   if (fast) return fast;
-  const scanner = new ImagesBodyScanner(context);
+  const scanner = new ImagesBodyScanner(context, maxTextBytes);
   scanner.write(bytes);
   return scanner.end();
 }
@@ -246,8 +254,12 @@ class ImagesBodyScanner {
   #nextQuote = -2;
   #nextBackslash = -2;
 
-  constructor(context: { requestId?: string | undefined; status?: number | undefined }) {
+  readonly #maxTextBytes: number;
+  #textBytes = 0;
+
+  constructor(context: { requestId?: string | undefined; status?: number | undefined }, maxTextBytes = DEFAULT_MAX_TEXT_BYTES) {
     this.context = context;
+    this.#maxTextBytes = maxTextBytes;
   }
 
   write(chunk: Uint8Array): void {
@@ -520,7 +532,15 @@ class ImagesBodyScanner {
   }
 
   #retain(bytes: Buffer): void {
-    if (bytes.length > 0) this.#retained.push(Buffer.from(bytes)); // a copy: never pin the whole chunk
+    if (bytes.length === 0) return;
+    this.#textBytes += bytes.length;
+    if (this.#textBytes > this.#maxTextBytes) {
+      throw new ResponseValidationError(
+        `The images response holds more than ${this.#maxTextBytes} bytes of text besides its images (b64_json): refused`,
+        { ...this.context, retryable: false },
+      );
+    }
+    this.#retained.push(Buffer.from(bytes)); // a copy: never pin the whole chunk
   }
 
   #malformed(buf: Buffer, i: number, where: string): ResponseValidationError {

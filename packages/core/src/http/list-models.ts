@@ -16,6 +16,8 @@ export interface ModelInfo {
   raw: Record<string, unknown>;
 }
 
+const MAX_MODELS_BYTES = 16 * 1024 * 1024;
+
 const IMAGE_ID =
   /dall-e|gpt-image|image|flux|stable-diffusion|sdxl|sd3|imagen|ideogram|recraft|kontext|seedream|hidream|playground|juggernaut|dreamshaper/i;
 
@@ -46,7 +48,8 @@ export async function listModels(
   const models = await withRetries(
     async (attempt) => {
       const res = await sendRequest(ctx, { method: 'GET', path: '/models', signal: options.signal });
-      const text = await readText(res.body, ctx.maxResponseBytes);
+      // A model list is text, all of it held at once: bounded well below the images' limit.
+      const text = await readText(res.body, Math.min(ctx.maxResponseBytes, MAX_MODELS_BYTES));
       if (res.status < 200 || res.status >= 300) {
         throw createAPIError({ status: res.status, headers: res.headers, bodyText: text, url: res.url, attempts: attempt, redact: ctx.redact });
       }

@@ -1,4 +1,5 @@
 import type * as z from 'zod/v4/mini';
+import { answerText, answerValue, MAX_ID_CHARS } from './answer-text.js';
 import { createAPIError } from './create-api-error.js';
 import { ResponseValidationError } from '../errors/index.js';
 import type { HttpContext } from './http-context.js';
@@ -62,11 +63,13 @@ export async function postImagesCall(
         headers: { 'idempotency-key': idempotencyKey },
         signal: options.signal,
       });
-      const requestId = res.headers['x-request-id'] ?? res.headers['request-id'];
       if (res.status < 200 || res.status >= 300) {
         const bodyText = await readText(res.body);
         throw createAPIError({ status: res.status, headers: res.headers, bodyText, url: res.url, attempts: attempt, redact: ctx.redact });
       }
+      const rawRequestId = res.headers['x-request-id'] ?? res.headers['request-id'];
+      // What a successful answer says goes into results and manifests: never the key, never a novel.
+      const requestId = rawRequestId === undefined ? undefined : answerText(rawRequestId, ctx.redact, MAX_ID_CHARS);
       let parsed: Awaited<ReturnType<typeof parseImagesBody>>;
       const parseOptions = { maxBytes: ctx.maxResponseBytes, requestId, status: res.status };
       try {
@@ -101,14 +104,14 @@ export async function postImagesCall(
           });
         }
         const revised = entry.revised_prompt;
-        return { position, bytes, url, revisedPrompt: typeof revised === 'string' ? revised : undefined };
+        return { position, bytes, url, revisedPrompt: typeof revised === 'string' ? answerText(revised, ctx.redact) : undefined };
       });
       const data = checked.data as Record<string, unknown>;
       return {
         items,
         requestId,
-        responseId: typeof data.id === 'string' ? data.id : undefined,
-        usage: typeof data.usage === 'object' && data.usage !== null ? (data.usage as Record<string, unknown>) : undefined,
+        responseId: typeof data.id === 'string' ? answerText(data.id, ctx.redact, MAX_ID_CHARS) : undefined,
+        usage: typeof data.usage === 'object' && data.usage !== null ? (answerValue(data.usage, ctx.redact) as Record<string, unknown>) : undefined,
       };
     },
     options.policy,

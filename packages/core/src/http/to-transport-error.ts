@@ -1,4 +1,5 @@
-import { AbortError, ConnectionError, PictorError, TimeoutError } from '../errors/index.js';
+import { abortErrorFor } from '../errors/abort-error.js';
+import { ConnectionError, PictorError, TimeoutError } from '../errors/index.js';
 
 /** Timeout codes of undici and Node's sockets, by what did not arrive in time. */
 const TIMEOUT_PHASES: Record<string, string> = {
@@ -25,7 +26,7 @@ export function toTransportError(
   context: { url: string; timeoutMs: number; signal?: AbortSignal | undefined; redact: (text: string) => string },
 ): PictorError {
   if (PictorError.isInstance(error)) return error;
-  if (context.signal?.aborted) return new AbortError('The request was aborted by the caller', { cause: error });
+  if (context.signal?.aborted) return abortErrorFor(context.signal, undefined, { cause: error });
   const phase = timedOutPhase(error);
   if (phase !== undefined) {
     return new TimeoutError(`No ${phase} from ${context.url} within ${context.timeoutMs} ms`, {

@@ -31,7 +31,17 @@ export interface TransportRequest {
    * fetching an image URL the provider returned, which must never carry credentials.
    */
   purpose: 'api' | 'download';
+  /**
+   * For a download: the addresses core resolved the URL's host to and checked (all public). A transport that
+   * resolves names itself should connect to one of these and nothing else, so a name that resolves differently
+   * a moment later (DNS rebinding) cannot send the request inward; the undici transport does. Absent when the
+   * host is an IP literal, when private addresses are allowed, or when the runtime gave no resolver.
+   */
+  addresses?: string[] | undefined;
 }
+
+/** Resolves a host name to its IP addresses (all of them), as `dns.lookup(name, { all: true })` does on Node. */
+export type ResolveHost = (hostname: string) => Promise<string[]>;
 
 export interface TransportResponse {
   status: number;

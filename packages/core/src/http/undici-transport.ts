@@ -1,5 +1,7 @@
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
-import type { Transport, TransportBody, TransportRequest, TransportResponse } from './transport.js';
+import type { ResolveHost, Transport, TransportBody, TransportRequest, TransportResponse } from './transport.js';
 
 /** Options of {@link createUndiciTransport}. */
 export interface UndiciTransportOptions {
@@ -7,6 +9,8 @@ export interface UndiciTransportOptions {
   dispatcher?: Dispatcher;
   /** Sockets per origin of the transport's own Agent. Default 8. */
   connections?: number;
+  /** How the transport's own Agent resolves host names. Default: Node's `dns.lookup`. */
+  resolveHost?: ResolveHost;
 }
 
 /** Agent-wide limits sit above undici's 5-minute defaults (slow image models take minutes); each request sets its own. */
@@ -17,9 +21,15 @@ const DRAIN_LIMIT = 64 * 1024;
 /**
  * The Node transport: one long-lived undici Agent (keep-alive pool) per transport, the per-request `timeoutMs`
  * as undici's header and body timeouts, bodies streamed as they arrive. Never follows redirects.
+ *
+ * A download's host is pinned to the addresses core checked (`request.addresses`): the Agent's sockets connect to
+ * those, not to a second DNS answer (DNS rebinding). Not covered: a dispatcher of your own (it resolves as it
+ * likes), and a keep-alive socket opened to the same origin before the check (it was itself checked or is the
+ * provider's own).
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): Transport {
   const owned = options.dispatcher === undefined;
+  const pins = new Map<string, string[]>();
   const dispatcher =
     options.dispatcher ??
     new Agent({
@@ -28,11 +38,16 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
       connectTimeout: 10_000,
       keepAliveTimeout: 30_000,
       connections: options.connections ?? 8,
+      connect: { lookup: pinnedLookup(pins, options.resolveHost) },
     });
   let closed: Promise<void> | undefined;
   return {
     async send(request: TransportRequest): Promise<TransportResponse> {
-      const { origin, path } = targetOf(request.url);
+      const { origin, path, hostname } = targetOf(request.url);
+      if (request.addresses?.length) {
+        if (pins.size >= 256) pins.clear();
+        pins.set(hostname, request.addresses);
+      }
       const res = await dispatcher.request({
         origin,
         path,
@@ -80,14 +95,43 @@ export function flattenHeaders(headers: Record<string, string | string[] | undef
   return out;
 }
 
-/** Parsed targets, so a base URL + path is parsed once rather than on every request. */
-const targets = new Map<string, { origin: string; path: string }>();
+/**
+ * The Agent's `connect.lookup`: a host pinned by a download connects to the addresses core checked; any other
+ * name goes through `resolveHost` when given, else Node's DNS.
+ */
+function pinnedLookup(pins: Map<string, string[]>, resolveHost: ResolveHost | undefined): LookupFunction {
+  return (hostname, options, callback) => {
+    const pinned = pins.get(hostname);
+    if (pinned) return answer(pinned, options, callback);
+    if (!resolveHost) return dnsLookup(hostname, options, callback as never);
+    resolveHost(hostname).then(
+      (addresses) => answer(addresses, options, callback),
+      (error: unknown) => callback(error as NodeJS.ErrnoException, '', 0),
+    );
+  };
+}
 
-function targetOf(href: string): { origin: string; path: string } {
+type LookupCallback = Parameters<LookupFunction>[2];
+
+function answer(addresses: string[], options: { all?: boolean }, callback: LookupCallback): void {
+  const entries = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
+  const first = entries[0];
+  if (!first) {
+    callback(Object.assign(new Error('no addresses'), { code: 'ENOTFOUND' }), '', 0);
+    return;
+  }
+  if (options.all) (callback as unknown as (e: null, all: typeof entries) => void)(null, entries);
+  else callback(null, first.address, first.family);
+}
+
+/** Parsed targets, so a base URL + path is parsed once rather than on every request. */
+const targets = new Map<string, { origin: string; path: string; hostname: string }>();
+
+function targetOf(href: string): { origin: string; path: string; hostname: string } {
   let target = targets.get(href);
   if (target === undefined) {
     const url = new URL(href);
-    target = { origin: url.origin, path: url.pathname + url.search };
+    target = { origin: url.origin, path: url.pathname + url.search, hostname: url.hostname };
     if (targets.size >= 256) targets.clear();
     targets.set(href, target);
   }

@@ -1,3 +1,4 @@
+import { abortErrorFor } from '../errors/abort-error.js';
 import { AbortError, APIError, PictorError, RateLimitError } from '../errors/index.js';
 import type { Sleep } from './http-context.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -52,19 +53,25 @@ export async function withRetries<T>(
   options: { sleep: Sleep; signal?: AbortSignal | undefined; onRetry?: ((event: RetryEvent) => void) | undefined },
 ): Promise<T> {
   for (let n = 1; ; n++) {
-    if (options.signal?.aborted) throw new AbortError('The request was aborted by the caller', { attempts: n - 1 });
+    if (options.signal?.aborted) throw abortErrorFor(options.signal, undefined, { attempts: n - 1 });
     try {
       return await attempt(n);
     } catch (caught) {
       if (!PictorError.isInstance(caught)) throw caught;
       caught.attempts = n;
+      // Past a deadline (or a cancel) nothing is retried: the signal's reason says why it stopped.
+      if (options.signal?.aborted) {
+        throw AbortError.isInstance(caught) || caught === options.signal.reason
+          ? caught
+          : abortErrorFor(options.signal, undefined, { attempts: n, cause: caught });
+      }
       if (n > policy.maxRetries || !shouldRetry(caught)) throw caught;
       const delayMs = retryDelay(caught, n, policy);
       options.onRetry?.({ attempt: n, error: caught, delayMs });
       try {
         await options.sleep(delayMs, options.signal);
       } catch {
-        throw new AbortError('The request was aborted by the caller', { attempts: n, cause: caught });
+        throw abortErrorFor(options.signal, undefined, { attempts: n, cause: caught });
       }
     }
   }

@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 async function attempt(url: string, options: { maxRedirects?: number; maxBytes?: number; transport?: Transport }) {
-  return downloadImage(url, { transport: createUndiciTransport({ dispatcher: agent }), timeoutMs: 5_000, ...options }).then(
+  return downloadImage(url, { transport: createUndiciTransport({ dispatcher: agent }), timeoutMs: 5_000, allowPrivateAddresses: true, ...options }).then(
     (got) => ({ ok: true as const, got }),
     (error: unknown) => ({ ok: false as const, error }),
   );

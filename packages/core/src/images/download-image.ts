@@ -1,6 +1,9 @@
-import { AbortError, DownloadError, PictorError, type DownloadFailure } from '../errors/index.js';
+import { abortErrorFor } from '../errors/abort-error.js';
+import { withoutQuery } from '../errors/download-error.js';
+import { DownloadError, PictorError, type DownloadFailure } from '../errors/index.js';
 import { timedOutPhase } from '../http/to-transport-error.js';
-import type { Transport, TransportBody, TransportResponse } from '../http/transport.js';
+import type { ResolveHost, Transport, TransportBody, TransportResponse } from '../http/transport.js';
+import { checkDownloadTarget } from './download-target.js';
 
 /** Options of {@link downloadImage}. */
 export interface DownloadImageOptions {
@@ -15,6 +18,15 @@ export interface DownloadImageOptions {
   maxRedirects?: number;
   /** Longest wait for the response headers, and between two pieces of the body, in ms. Default 60 000. */
   timeoutMs?: number;
+  /**
+   * Allow loopback, private, link-local and other non-public addresses (each URL and redirect target is checked
+   * before anything is sent to it). Default false.
+   */
+  allowPrivateAddresses?: boolean;
+  /** Resolves host names for that check; without one, only IP literals and well-known names are refused. */
+  resolveHost?: ResolveHost | undefined;
+  /** Removes secrets (the API key) from what errors say. */
+  redact?: ((text: string) => string) | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -32,22 +44,48 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Fetches an image URL returned by the provider with `GET`, over http(s) only, following up to
- * `maxRedirects` redirects by hand (re-checking each target's protocol) and refusing bodies over `maxBytes`.
- * Every response body is read or destroyed, so no connection leaks.
+ * `maxRedirects` redirects by hand (re-checking each target's protocol and address) and refusing bodies over
+ * `maxBytes`. Every response body is read or destroyed, so no connection leaks. Errors name URLs without their
+ * query, and without the key (`redact`).
  *
- * @throws DownloadError with `reason`: `protocol` (not http/https, before any request), `status` (non-2xx;
- * `status` set), `too-many-redirects`, `too-large` (by `content-length` or while streaming), `timeout`,
- * `network` (refused, reset, closed mid-body).
+ * @throws DownloadError with `reason`: `protocol` (not http/https, before any request), `private-address` (a
+ * non-public host, before any request to it), `status` (non-2xx; `status` set), `too-many-redirects`,
+ * `too-large` (by `content-length` or while streaming), `timeout`, `network` (refused, reset, closed mid-body).
  * @throws AbortError when `signal` fires.
  */
 export async function downloadImage(url: string, options: DownloadImageOptions): Promise<DownloadedImage> {
+  try {
+    return await fetchImage(url, options);
+  } catch (error) {
+    throw options.redact && DownloadError.isInstance(error) ? redactDownloadError(error, options.redact) : error;
+  }
+}
+
+/** The same error, its message and URL cleaned of secrets (a gateway may put the key in an image URL's path). */
+function redactDownloadError(error: DownloadError, redact: (text: string) => string): DownloadError {
+  const message = redact(error.message);
+  const url = redact(error.url);
+  if (message === error.message && url === error.url) return error;
+  return new DownloadError(message, {
+    url,
+    reason: error.reason,
+    status: error.status,
+    attempts: error.attempts,
+    cause: error.cause === undefined ? undefined : new Error(redact(error.cause instanceof Error ? error.cause.message : String(error.cause))),
+  });
+}
+
+async function fetchImage(url: string, options: DownloadImageOptions): Promise<DownloadedImage> {
   const { transport, signal } = options;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? 3;
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const policy = { allowPrivateAddresses: options.allowPrivateAddresses ?? false, resolveHost: options.resolveHost };
   let target = httpUrl(url);
   for (let redirects = 0; ; redirects++) {
-    if (signal?.aborted) throw abortError(signal.reason);
+    if (signal?.aborted) throw abortError(signal);
+    const addresses = await checkDownloadTarget(target, policy);
+    if (signal?.aborted) throw abortError(signal);
     let response: TransportResponse;
     try {
       response = await transport.send({
@@ -57,6 +95,7 @@ export async function downloadImage(url: string, options: DownloadImageOptions):
         signal,
         timeoutMs,
         purpose: 'download',
+        ...(addresses ? { addresses } : {}),
       });
     } catch (error) {
       throw transportError(error, target.href, timeoutMs, signal);
@@ -130,7 +169,7 @@ function httpUrl(text: string, base?: URL): URL {
 /** Frees a redirect or error body (the transport reads a short one to the end) and ignores its failures. */
 async function drain(body: TransportBody, signal: AbortSignal | undefined): Promise<void> {
   await body.discard().catch(() => {});
-  if (signal?.aborted) throw abortError(signal.reason);
+  if (signal?.aborted) throw abortError(signal);
 }
 
 function tooLarge(url: string, maxBytes: number, detail: string): DownloadError {
@@ -140,14 +179,15 @@ function tooLarge(url: string, maxBytes: number, detail: string): DownloadError 
   });
 }
 
-function abortError(cause: unknown): AbortError {
-  return new AbortError('The image download was aborted', { cause });
+/** The caller's abort, or the reason the signal carries when it is Pictor's own (a deadline). */
+function abortError(signal: AbortSignal, cause: unknown = signal.reason): PictorError {
+  return abortErrorFor(signal, 'The image download was aborted', { cause });
 }
 
 /** Maps what the transport threw to a `DownloadError` (timeout or network) or the caller's `AbortError`. */
 function transportError(error: unknown, url: string, timeoutMs: number, signal: AbortSignal | undefined): PictorError {
   if (PictorError.isInstance(error)) return error;
-  if (signal?.aborted) return abortError(error);
+  if (signal?.aborted) return abortError(signal, error);
   const code = (error as { code?: unknown } | null)?.code;
   const timedOut = timedOutPhase(error) !== undefined;
   const reason: DownloadFailure = timedOut ? 'timeout' : 'network';
@@ -158,7 +198,4 @@ function transportError(error: unknown, url: string, timeoutMs: number, signal: 
 }
 
 /** The URL without its query string and fragment, which may hold a signature: fit for messages. */
-function redact(url: string): string {
-  const cut = url.search(/[?#]/);
-  return cut === -1 ? url : `${url.slice(0, cut)}?…`;
-}
+const redact = withoutQuery;

@@ -4,6 +4,7 @@
 import * as z from 'zod/v4/mini';
 import { ASPECT_RATIO_NAMES, ASPECT_RATIOS, parseSize, type AspectRatio } from './aspect-ratios.js';
 import { ValidationError, type FieldIssue } from '../errors/index.js';
+import { jsonShapeProblem } from './json-shape.js';
 
 // zod/mini registers no locale of its own: without one, every message zod writes reads "Invalid input". English,
 // as zod classic sets it, and only when nothing is set yet, so an application's own `z.config(...)` wins.
@@ -50,6 +51,17 @@ const requestFields = z.strictObject({
     providerOptions: z.optional(z.record(z.string(), z.unknown())),
 });
 
+/**
+ * `providerOptions` is free-form JSON: bounded in depth and size before anything is sent, since saving the result
+ * walks it again (a value nested thousands deep once overflowed the stack after the images were paid for).
+ */
+function providerOptionsRules(ctx: z.core.ParsePayload<Partial<RequestFields>>): void {
+  const options = ctx.value.providerOptions;
+  if (options === undefined) return;
+  const problem = jsonShapeProblem(options, { maxDepth: 16, maxValues: 10_000, maxStringChars: 100_000 });
+  if (problem) ctx.issues.push({ code: 'custom', path: ['providerOptions'], message: problem, input: options });
+}
+
 type RequestFields = z.output<typeof requestFields>;
 
 /**
@@ -77,10 +89,10 @@ function sizeRules(ctx: z.core.ParsePayload<Partial<RequestFields>>): void {
  * (see `together-dialect.ts` and `openai-dialect.ts`). Give the size as `size` ("WxH"), or `width` + `height`,
  * or `aspectRatio` — one of the three.
  */
-export const imageRequestSchema = requestFields.check(sizeRules);
+export const imageRequestSchema = requestFields.check(sizeRules, providerOptionsRules);
 
 /** Defaults for many requests (a batch's, an Action's inputs): any subset of the fields, under the same rules. */
-const requestDefaultsSchema = z.partial(requestFields).check(sizeRules);
+const requestDefaultsSchema = z.partial(requestFields).check(sizeRules, providerOptionsRules);
 
 /** What callers pass: defaults and optional fields as written. */
 export type ImageRequest = z.input<typeof imageRequestSchema>;

@@ -1,0 +1,26 @@
+import { TimeoutError, ValidationError } from '../errors/index.js';
+
+/**
+ * Runs `task` with a signal that fires when the caller's does or when `ms` have passed, whichever comes first.
+ * The deadline aborts with a `TimeoutError`, which every layer below passes on as the reason it stopped.
+ * `AbortSignal.timeout` rather than the runtime's `sleep`: its timer never keeps a process alive, and a host's
+ * sleep (n8n's) may not be cancellable, which would leave a 30-minute wait behind every call.
+ */
+export async function withDeadline<T>(
+  options: { ms: number; signal?: AbortSignal | undefined; what: string },
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const { ms, signal, what } = options;
+  if (!Number.isInteger(ms) || ms <= 0) throw new ValidationError([{ field: 'deadlineMs', message: 'must be a positive integer' }], 'options');
+  const deadline = new AbortController();
+  const timer = AbortSignal.timeout(ms);
+  const onTimeout = (): void => {
+    deadline.abort(new TimeoutError(`${what} did not finish within its deadline of ${ms} ms (deadlineMs)`, { timeoutMs: ms }));
+  };
+  timer.addEventListener('abort', onTimeout, { once: true });
+  try {
+    return await task(signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal);
+  } finally {
+    timer.removeEventListener('abort', onTimeout);
+  }
+}
