@@ -56,6 +56,17 @@ describe('saveImages', () => {
     expect(manifest.entries[0]!.images[0]).toMatchObject({ index: 0, seed: 9, mediaType: 'image/png', width: 6, height: 4, sha256: saved.images[0]!.sha256 });
   });
 
+  it('never overwrites a file of another request or of the user when a pattern names them alike', async () => {
+    await writeFile(join(dir, 'shot-0.png'), 'the user’s own file');
+    const saved = await Promise.all(['a red fox', 'a blue whale'].map((p) => saveImages(result(p, 1), dir, { fileName: 'shot' })));
+    expect(saved.map((s) => s.images[0]!.file).sort()).toEqual(['shot-0-2.png', 'shot-0-3.png']);
+    expect(await readFile(join(dir, 'shot-0.png'), 'utf8')).toBe('the user’s own file');
+    // Saving the same request again rewrites its own file rather than adding another.
+    const again = await saveImages(result('a red fox', 1), dir, { fileName: 'shot' });
+    expect(again.images[0]!.file).toBe(saved[0]!.images[0]!.file);
+    expect((await readdir(dir)).sort()).toEqual(['manifest.json', 'shot-0-2.png', 'shot-0-3.png', 'shot-0.png']);
+  });
+
   it('leaves no temporary files and keeps entries of several concurrent saves', async () => {
     await Promise.all(['one', 'two', 'three', 'four'].map((p) => saveImages(result(p, 1), dir)));
     const files = await readdir(dir);

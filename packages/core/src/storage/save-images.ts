@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_FILE_NAME, formatFileName } from '../images/file-name.js';
 import type { GenerateResult } from '../client/generate-images.js';
-import { MANIFEST_FILE, requestKey, updateManifest, type ManifestEntry, type ManifestImage } from './manifest.js';
+import { claimFileName } from './claim-file-name.js';
+import { MANIFEST_FILE, readManifest, requestKey, updateManifest, type ManifestEntry, type ManifestImage } from './manifest.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 export interface SaveOptions {
@@ -38,15 +39,22 @@ export async function saveImages(result: GenerateResult, dir: string, options: S
   const key = requestKey(result.provider, result.model, result.request);
   const pattern = options.fileName ?? DEFAULT_FILE_NAME;
   const images: SavedImage[] = [];
+  // Names this request already holds may be rewritten; any other existing file is never overwritten.
+  const owned = new Set(
+    (await readManifest(folder).catch(() => ({ entries: [] as ManifestEntry[] }))).entries
+      .filter((e) => e.key === key)
+      .flatMap((e) => e.images.map((i) => i.file)),
+  );
   for (const image of result.images) {
-    const file = `${formatFileName(pattern, {
+    const stem = formatFileName(pattern, {
       prompt: result.prompt,
       index: image.index,
       seed: image.seed,
       model: result.model,
       key,
       sha256: image.sha256,
-    })}.${image.extension}`;
+    });
+    const file = await claimFileName(folder, stem, image.extension, owned);
     const path = join(folder, file);
     await writeFileAtomic(path, image.bytes);
     images.push({
