@@ -26,3 +26,32 @@ describe('parseBatchFile size overrides', () => {
     expect(() => parseBatchFile('{"prompt":"x","size":"512x512","aspectRatio":"1:1"}', 'jsonl')).toThrow(/line 1\.size/);
   });
 });
+
+describe('parseBatchFile limits', () => {
+  it('refuses more than 10,000 prompts with a message that says to split the file', () => {
+    const error = (() => {
+      try {
+        parseBatchFile('a prompt\n'.repeat(10_001), 'text');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toBe('Invalid batch file: file: holds more than 10000 prompts; split it into several batch files');
+    expect(parseBatchFile('a prompt\n'.repeat(10_000), 'text')).toHaveLength(10_000);
+  });
+
+  it('stops after 100 problems instead of listing them all', () => {
+    try {
+      parseBatchFile('{not json\n'.repeat(5_000), 'jsonl');
+      expect.unreachable();
+    } catch (error) {
+      const issues = (error as { issues: Array<{ field: string }> }).issues;
+      expect(issues).toHaveLength(101);
+      expect(issues.at(-1)).toEqual({ field: 'file', message: 'stopped after 100 problems' });
+    }
+  });
+
+  it("refuses a line's fileName that cannot be saved, naming the line", () => {
+    expect(() => parseBatchFile(`{"prompt":"x","fileName":"${'n'.repeat(300)}"}`, 'jsonl')).toThrow(/line 1\.fileName: can make names/);
+  });
+});

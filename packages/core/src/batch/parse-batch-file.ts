@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ValidationError, type FieldIssue } from '../errors/index.js';
+import { fileNamePatternProblem } from '../images/file-name.js';
 import { normalizeRequest, type ImageRequest, type NormalizedRequest } from '../request/image-request.js';
 
 /** One prompt of a batch, with its own overrides. */
@@ -13,6 +14,13 @@ export interface BatchJob {
 }
 
 export type BatchFormat = 'jsonl' | 'yaml' | 'text';
+
+/** Most prompts one batch file may hold. */
+export const MAX_BATCH_PROMPTS = 10_000;
+/** Longest batch text read, in characters (16 Mi). */
+export const MAX_BATCH_CHARS = 16 * 1024 * 1024;
+/** Problems reported at most: past these, parsing stops (a broken file would otherwise list a million). */
+const MAX_ISSUES = 100;
 
 /** Picks the format from a file name: `.jsonl`/`.ndjson`, `.yaml`/`.yml`, anything else one prompt per line. */
 export function batchFormatOf(fileName: string): BatchFormat {
@@ -42,6 +50,11 @@ function toJob(raw: unknown, line: number, defaults: Partial<ImageRequest>, issu
     issues.push({ field: `${where}.fileName`, message: 'must be a string' });
     return undefined;
   }
+  const badName = typeof fileName === 'string' ? fileNamePatternProblem(fileName) : undefined;
+  if (badName) {
+    issues.push({ field: `${where}.fileName`, message: badName });
+    return undefined;
+  }
   let request: NormalizedRequest;
   try {
     request = normalizeRequest(mergeFields(defaults, fields));
@@ -58,13 +71,22 @@ function toJob(raw: unknown, line: number, defaults: Partial<ImageRequest>, issu
  * - `jsonl`: one JSON value a line, a prompt string or `{ "prompt": …, "n": …, "seed": …, "fileName": … }`;
  * - `yaml`: a list of the same, or `{ defaults: {…}, prompts: [...] }`;
  * - `text`: one prompt a line.
- * Blank lines and lines starting with `#` are skipped. Every job is validated with the request schema; all
- * problems are reported at once, each named by line and field (e.g. `line 3.steps`).
+ * Blank lines and lines starting with `#` are skipped. Every job is validated with the request schema; the
+ * problems are reported at once (the first 100), each named by line and field (e.g. `line 3.steps`). A file
+ * holds at most {@link MAX_BATCH_PROMPTS} prompts and {@link MAX_BATCH_CHARS} characters.
  */
 export function parseBatchFile(text: string, format: BatchFormat, defaults: Partial<ImageRequest> = {}): BatchJob[] {
+  const tooBig = (what: string) =>
+    new ValidationError([{ field: 'file', message: `${what}; split it into several batch files` }], 'batch file');
+  if (text.length > MAX_BATCH_CHARS) throw tooBig(`is longer than ${MAX_BATCH_CHARS} characters`);
   const issues: FieldIssue[] = [];
   const jobs: BatchJob[] = [];
-  const push = (job: BatchJob | undefined) => job && jobs.push(job);
+  const push = (job: BatchJob | undefined) => {
+    if (!job) return;
+    if (jobs.length >= MAX_BATCH_PROMPTS) throw tooBig(`holds more than ${MAX_BATCH_PROMPTS} prompts`);
+    jobs.push(job);
+  };
+  const full = () => issues.length >= MAX_ISSUES;
   if (format === 'yaml') {
     let doc: unknown;
     try {
@@ -82,22 +104,30 @@ export function parseBatchFile(text: string, format: BatchFormat, defaults: Part
     if (!Array.isArray(list)) {
       throw new ValidationError([{ field: 'prompts', message: 'must be a list of prompts' }], 'batch file');
     }
-    list.forEach((item, i) => push(toJob(item, i + 1, fileDefaults, issues, `item ${i + 1}`)));
+    if (list.length > MAX_BATCH_PROMPTS) throw tooBig(`holds more than ${MAX_BATCH_PROMPTS} prompts`);
+    for (let i = 0; i < list.length && !full(); i++) push(toJob(list[i], i + 1, fileDefaults, issues, `item ${i + 1}`));
   } else {
-    text.split(/\r?\n/).forEach((raw, i) => {
-      const line = raw.trim();
-      if (!line || line.startsWith('#')) return;
-      if (format === 'text') return push(toJob(line, i + 1, defaults, issues, `line ${i + 1}`));
+    // Line by line, without splitting the whole text first.
+    for (let start = 0, i = 0; start <= text.length && !full(); i++) {
+      const end = text.indexOf('\n', start);
+      const line = text.slice(start, end === -1 ? text.length : end).trim();
+      start = end === -1 ? text.length + 1 : end + 1;
+      if (!line || line.startsWith('#')) continue;
+      if (format === 'text') {
+        push(toJob(line, i + 1, defaults, issues, `line ${i + 1}`));
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch {
         issues.push({ field: `line ${i + 1}`, message: 'is not valid JSON' });
-        return;
+        continue;
       }
       push(toJob(value, i + 1, defaults, issues, `line ${i + 1}`));
-    });
+    }
   }
+  if (full()) issues.push({ field: 'file', message: `stopped after ${MAX_ISSUES} problems` });
   if (issues.length) throw new ValidationError(issues, 'batch file');
   if (jobs.length === 0) throw new ValidationError([{ field: 'file', message: 'holds no prompts' }], 'batch file');
   return jobs;
