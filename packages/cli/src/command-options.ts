@@ -1,5 +1,5 @@
-import { ASPECT_RATIO_NAMES, PROVIDER_NAMES, type Dialect, type ImageRequest } from '@pictor/core';
-import { Option, type Command } from 'commander';
+import { ASPECT_RATIO_NAMES, fileNamePatternProblem, PROVIDER_NAMES, type Dialect, type ImageRequest } from '@pictor/core';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { decimal, integer } from './parse-number.js';
 
 /** The request flags of `generate` (and, as defaults for every prompt, of `batch`). */
@@ -36,6 +36,8 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   baseURL: '--base-url',
   dialect: '--dialect',
   apiKey: 'API key',
+  fileName: '--file-name',
+  deadlineMs: '--deadline',
 };
 
 /** The provider flags of `generate`, `batch` and `models`. */
@@ -46,6 +48,7 @@ export interface ClientFlags {
   apiKeyStdin?: boolean;
   retries?: number;
   timeout?: number;
+  deadline?: number;
 }
 
 /** The output flags of `generate` and `batch`. */
@@ -83,16 +86,24 @@ export function addClientOptions(command: Command): Command {
     .addOption(new Option('--dialect <dialect>', 'wire dialect of a custom provider').choices(['openai', 'together']))
     .option('--api-key-stdin', 'read the API key from stdin instead of the environment')
     .option('--retries <n>', 'retries of failed calls (default 2)', integer(0, 10))
-    .option('--timeout <seconds>', 'give up on a call after this long (default 600)', decimal(1));
+    .option('--timeout <seconds>', 'give up on a call after this long without data (default 600)', decimal(1))
+    .option('--deadline <seconds>', 'give up on a generation after this long in all, retries included (default 1800)', decimal(1));
 }
 
 export function addOutputOptions(command: Command): Command {
   return command
     .optionsGroup('Output options:')
     .option('-o, --out <dir>', 'folder for the images and manifest.json', './images')
-    .option('--file-name <pattern>', 'file-name pattern: {slug} {index} {seed} {model} {key} {hash}')
+    .option('--file-name <pattern>', 'file-name pattern: {slug} {index} {seed} {model} {key} {hash}', fileNamePattern)
     .option('--gallery', 'also write index.html, a contact sheet of the folder')
     .option('--json', 'print one JSON document on stdout instead of the usual output');
+}
+
+/** Checks `--file-name` as it is parsed, so a pattern that cannot be saved stops the command before any call. */
+function fileNamePattern(value: string): string {
+  const problem = fileNamePatternProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
 }
 
 /** The request fields given on the command line (unset flags left out). */

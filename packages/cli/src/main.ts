@@ -7,6 +7,7 @@ import { generateCommand } from './commands/generate-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { sandboxCommand } from './commands/sandbox-command.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { hideOptionValues } from './hide-option-values.js';
 import { reportError } from './report-error.js';
 import { Terminal } from './terminal.js';
 
@@ -41,7 +42,7 @@ export function createProgram(ctx: CommandContext): Command {
     .configureOutput({
       writeOut: (text) => ctx.term.stdout.write(text),
       writeErr: (text) => ctx.term.stderr.write(text),
-      outputError: (text, write) => write(`pictor: ${text.replace(/\n*$/, '')} (see pictor --help)\n`),
+      outputError: (text, write) => write(`pictor: ${hideOptionValues(text.replace(/\n*$/, ''))} (see pictor --help)\n`),
     })
     .exitOverride();
   for (const make of [generateCommand, batchCommand, galleryCommand, modelsCommand, sandboxCommand]) {

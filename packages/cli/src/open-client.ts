@@ -28,6 +28,7 @@ export async function openClient(flags: ClientFlags, ctx: CommandContext, env: N
   const tuning = {
     ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
     ...(flags.timeout === undefined ? {} : { timeoutMs: Math.round(flags.timeout * 1000) }),
+    ...(flags.deadline === undefined ? {} : { deadlineMs: Math.round(flags.deadline * 1000) }),
   };
   if (choice.kind === 'remote') {
     term.addSecret(choice.apiKey);

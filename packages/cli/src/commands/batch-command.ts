@@ -1,6 +1,5 @@
 import { batchFormatOf, parseBatchFile, runBatch, type BatchReport } from '@pictor/core/batch';
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { createBatchProgress } from '../batch-progress.js';
 import {
   addClientOptions,
@@ -20,7 +19,7 @@ import { interruptSignal } from '../interrupt-signal.js';
 import { manifestWarner } from '../manifest-warnings.js';
 import { openClient } from '../open-client.js';
 import { integer } from '../parse-number.js';
-import { UsageError } from '../usage-error.js';
+import { readPromptsFile } from '../read-prompts-file.js';
 
 type BatchFlags = RequestFlags & ClientFlags & OutputFlags & { concurrency: number; resume: boolean };
 
@@ -46,19 +45,10 @@ function exitCode(report: BatchReport): number {
   return exitCodeFor(report.failures[0]?.error);
 }
 
-async function readPrompts(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-}
-
 async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Promise<number> {
   const { term } = ctx;
   ctx.errorContext.json = flags.json;
-  const jobs = parseBatchFile(await readPrompts(file), batchFormatOf(file), requestFromFlags(flags));
+  const jobs = parseBatchFile(await readPromptsFile(file), batchFormatOf(file), requestFromFlags(flags));
   const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
   const progress = createBatchProgress(jobs.length, term);

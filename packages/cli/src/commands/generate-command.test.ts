@@ -240,4 +240,11 @@ describe('pictor generate', () => {
     expect(lines(run.stdout)).toHaveLength(2);
     expect(sandbox.stats.requests).toBe(0);
   });
+
+  it('refuses a --file-name that cannot be saved before anything is sent', async () => {
+    const run = await generate('x', ['--file-name', 'n'.repeat(300)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/option '--file-name <pattern>' argument .* is invalid\. can make names of 304 bytes/);
+    expect(sandbox.stats.requests).toBe(0);
+  });
 });
