@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { startSandbox, type FaultName, type Sandbox } from '@pictor/sandbox';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeHttpHelpers } from 'n8n-nodes-pictor/test/fake-http-helpers.mts';
 import { N8N_NODE, requireBuilt } from './__fixtures__/front-doors.ts';
 import { ECHOES, startEchoGateway, type Echo, type EchoGateway } from './__fixtures__/echo-gateway.ts';
 import { errorLeaks, KEY, leaksIn, SANDBOX_KEY } from './__fixtures__/leak-check.ts';
@@ -54,6 +55,8 @@ function context(credentials: Parameters, parameters: Parameters, continueOnFail
       return extra?.extractValue && locator ? (value as { value: unknown }).value : value;
     },
     helpers: {
+      // n8n's HTTP helpers, as the node's own tests fake them (the real ones run in apps/n8n-e2e).
+      ...fakeHttpHelpers(String(credentials.apiKey), undefined),
       prepareBinaryData: async (bytes: Buffer, fileName?: string, mimeType?: string) => ({
         data: bytes.toString('base64'),
         mimeType: mimeType ?? 'application/octet-stream',

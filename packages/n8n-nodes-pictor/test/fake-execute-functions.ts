@@ -6,10 +6,8 @@ import type {
   INodeExecutionData,
   INodeProperties,
 } from 'n8n-workflow';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { IHttpRequestOptions } from 'n8n-workflow';
 import { Pictor } from '../nodes/Pictor/Pictor.node';
+import { fakeHttpHelpers } from './fake-http-helpers.mjs';
 import type { PictorCredentials } from '../nodes/Pictor/transport/create-client';
 
 export const NODE: INode = {
@@ -54,27 +52,6 @@ function parameterValue(value: unknown, extractValue: boolean): unknown {
 }
 
 /**
- * n8n's `httpRequest` helper as the node uses it (unit tests only; the e2e suite runs the real one in n8n), per
- * what n8n 2.41 does: `returnFullResponse` gives `{ body, headers, statusCode, statusMessage }`, `encoding:
- * 'stream'` a readable body, `ignoreHttpStatusErrors` answers instead of throwing, `timeout` is a socket idle
- * timeout failing with axios's `ECONNABORTED`, redirects are not followed.
- */
-function fakeHttpRequest(options: IHttpRequestOptions, signal: AbortSignal | undefined) {
-  return new Promise<{ body: IncomingMessage; headers: IncomingMessage['headers']; statusCode: number; statusMessage: string }>(
-    (resolve, reject) => {
-      const url = new URL(options.url);
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(url, { method: options.method ?? 'GET', headers: options.headers as Record<string, string>, signal, timeout: options.timeout }, (res) =>
-        resolve({ body: res, headers: res.headers, statusCode: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '' }),
-      );
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: 'ECONNABORTED' })));
-      req.on('error', reject);
-      req.end(options.body as string | Buffer | undefined);
-    },
-  );
-}
-
-/**
  * A hand-made `IExecuteFunctions` for one node run: parameters per item, the credential, "Continue On Fail",
  * and a `prepareBinaryData` that keeps the bytes inline (base64) so tests can decode them.
  */
@@ -97,13 +74,7 @@ export function fakeExecuteFunctions(options: FakeContextOptions): IExecuteFunct
       return parameterValue(values[name], extra?.extractValue ?? false);
     },
     helpers: {
-      httpRequest: (request: IHttpRequestOptions) => fakeHttpRequest(request, request.abortSignal as AbortSignal | undefined),
-      // The credential's generic auth adds the bearer header; n8n sends with the execution's cancel signal.
-      httpRequestWithAuthentication: (_type: string, request: IHttpRequestOptions) =>
-        fakeHttpRequest(
-          { ...request, headers: { ...request.headers, Authorization: `Bearer ${options.credentials.apiKey}` } },
-          options.signal,
-        ),
+      ...fakeHttpHelpers(options.credentials.apiKey, options.signal),
       // n8n's in-memory binary mode: the bytes as base64 in `data`.
       async prepareBinaryData(bytes: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> {
         return {
@@ -124,11 +95,7 @@ export function fakeLoadOptionsFunctions(credentials: PictorCredentials): ILoadO
   return {
     getNode: () => NODE,
     getCredentials: async () => ({ ...credentials }),
-    helpers: {
-      httpRequest: (request: IHttpRequestOptions) => fakeHttpRequest(request, undefined),
-      httpRequestWithAuthentication: (_type: string, request: IHttpRequestOptions) =>
-        fakeHttpRequest({ ...request, headers: { ...request.headers, Authorization: `Bearer ${credentials.apiKey}` } }, undefined),
-    },
+    helpers: fakeHttpHelpers(credentials.apiKey, undefined),
   } as unknown as ILoadOptionsFunctions;
 }
 
