@@ -88,6 +88,26 @@ describe('runBatch', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('refuses a file-name pattern that cannot name a file before the first request', async () => {
+    const error = await runBatch({ client, jobs: jobs(), outDir: dir, fileName: 'x'.repeat(300) }).catch((e: unknown) => e);
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect((error as ValidationError).fields).toEqual(['fileName']);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('gives every prompt its outcome: generated, failed, in job order', async () => {
+    failPrompt = 'a dog';
+    const report = await runBatch({ client, jobs: jobs(), outDir: dir });
+    expect(report.outcomes.map((o) => [o.line, o.status, o.images.length, o.error?.name])).toEqual([
+      [1, 'generated', 1, undefined],
+      [2, 'failed', 0, 'BadRequestError'],
+      [3, 'generated', 1, undefined],
+    ]);
+    expect(report.files).toEqual(report.outcomes.flatMap((o) => o.images.map((i) => i.path)));
+    const rerun = await runBatch({ client, jobs: jobs(), outDir: dir });
+    expect(rerun.outcomes.map((o) => o.status)).toEqual(['skipped', 'failed', 'skipped']);
+  });
+
   it('reports a failing prompt and keeps the others', async () => {
     failPrompt = 'a dog';
     const events: string[] = [];

@@ -4,6 +4,7 @@ import type { PictorClient } from '../client/client.js';
 import { createLimit } from '../client/concurrency-limit.js';
 import type { GenerateResult } from '../client/generate-images.js';
 import { AbortError, PictorError, ValidationError, type FieldIssue } from '../errors/index.js';
+import { fileNamePatternProblem } from '../images/file-name.js';
 import { normalizeRequest, type NormalizedRequest } from '../request/image-request.js';
 import type { PictorWarning } from '../request/warnings.js';
 import { findCompleteEntry, MANIFEST_FILE, readManifest, requestKey, type ManifestEntry, type ManifestWarning } from '../storage/manifest.js';
@@ -82,7 +83,7 @@ export interface BatchReport {
 export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const { client, jobs } = options;
   const dir = resolve(options.outDir);
-  const requests = validateJobs(jobs);
+  const requests = validateJobs(jobs, options.fileName);
   await mkdir(dir, { recursive: true });
   const manifest = await readManifest(dir, options.onWarning ? { onWarning: options.onWarning } : {});
 
@@ -136,11 +137,19 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   return reportOf(outcomes, options.signal?.aborted ?? false, join(dir, MANIFEST_FILE));
 }
 
-/** Every job's request, validated (a no-op for jobs `parseBatchFile` made); all problems at once, by line. */
-function validateJobs(jobs: BatchJob[]): NormalizedRequest[] {
+/**
+ * Every job's request (a no-op for jobs `parseBatchFile` made) and every file-name pattern, validated before the
+ * first call — a pattern that cannot make a file name would otherwise fail after the images were paid for. All
+ * problems at once, by line.
+ */
+function validateJobs(jobs: BatchJob[], fileName: string | undefined): NormalizedRequest[] {
   const requests: NormalizedRequest[] = [];
   const issues: FieldIssue[] = [];
+  const problem = fileName === undefined ? undefined : fileNamePatternProblem(fileName);
+  if (problem) issues.push({ field: 'fileName', message: problem });
   for (const job of jobs) {
+    const jobProblem = job.fileName === undefined ? undefined : fileNamePatternProblem(job.fileName);
+    if (jobProblem) issues.push({ field: `line ${job.line}.fileName`, message: jobProblem });
     try {
       requests.push(normalizeRequest(job.request));
     } catch (error) {
