@@ -15,7 +15,9 @@ const outfile = resolve(process.argv[2] ?? resolve(root, 'dist/index.js'));
 // `import … from 'undici'` (core's Agent: the only one left once OIDC is out, below) gets what it names from
 // core's own undici instead, with the dispatcher API methods attached exactly as undici's index.js attaches them.
 // A new import of anything else from 'undici' fails the build ("No matching export"), never the run.
-const undiciDir = dirname(createRequire(createRequire(`${root}/`).resolve('@pictor/core')).resolve('undici/package.json'));
+const undiciDir = dirname(
+  createRequire(createRequire(`${root}/`).resolve('@pictor/core')).resolve('undici/package.json'),
+);
 const undiciSubset = {
   name: 'undici-subset',
   setup(b) {
@@ -40,7 +42,9 @@ const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: 'zod-english-only' } : undefined,
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: resolve(args.resolveDir, args.path), namespace: 'zod-english-only' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
       resolveDir: dirname(args.path),
@@ -57,7 +61,9 @@ const actionsCoreWithoutOidc = {
   name: 'actions-core-without-oidc',
   setup(b) {
     b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
-      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? { path: 'oidc-utils', namespace: 'actions-core-without-oidc' } : undefined,
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer)
+        ? { path: 'oidc-utils', namespace: 'actions-core-without-oidc' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'actions-core-without-oidc' }, () => ({
       loader: 'js',
@@ -92,7 +98,8 @@ const undiciLazyH2 = {
     b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes(CONNECT_H2)) throw new Error(`undici-lazy-h2: ${args.path} no longer has: ${CONNECT_H2}`);
-      const lazy = "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)";
+      const lazy =
+        "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)";
       return { contents: source.replace(CONNECT_H2, lazy), loader: 'js' };
     });
   },
@@ -106,7 +113,9 @@ await build({
   platform: 'node',
   // ESM, as package.json says (`"type": "module"`); the CommonJS packages inside (undici, tunnel) get a require.
   format: 'esm',
-  banner: { js: "import { createRequire as __pictorCreateRequire } from 'node:module'; const require = __pictorCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __pictorCreateRequire } from 'node:module'; const require = __pictorCreateRequire(import.meta.url);",
+  },
   target: 'node24',
   minify: true,
   // Core's errors derive their names from their classes.

@@ -25,7 +25,9 @@ export function packageOf(input: string): string {
  * Runs a package's own `build.mjs` into a temporary file, with its own esbuild, settings and plugins, and
  * returns the minified output bytes per package, largest first. Undefined when that cannot be done.
  */
-export async function bundleComposition(packageDir: string): Promise<Array<{ name: string; bytes: number }> | undefined> {
+export async function bundleComposition(
+  packageDir: string,
+): Promise<Array<{ name: string; bytes: number }> | undefined> {
   const work = await mkdtemp(join(tmpdir(), 'pictor-bench-bundle-'));
   try {
     const metafilePath = join(work, 'meta.json');

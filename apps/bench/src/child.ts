@@ -13,7 +13,10 @@ process.once('message', (job: ChildJob) => {
       const result = await module.child(job.client as never, job.params as never);
       process.send?.({ ok: true, result }, () => process.exit(0));
     } catch (error) {
-      process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1));
+      process.send?.(
+        { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+        () => process.exit(1),
+      );
     }
   })();
 });

@@ -7,7 +7,8 @@ const wrapper = new URL('./esbuild-metafile-wrapper.ts', import.meta.url).href;
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    if (specifier === 'esbuild' && context.parentURL?.endsWith('/build.mjs')) return { url: wrapper, shortCircuit: true };
+    if (specifier === 'esbuild' && context.parentURL?.endsWith('/build.mjs'))
+      return { url: wrapper, shortCircuit: true };
     return nextResolve(specifier, context);
   },
 });

@@ -44,16 +44,17 @@ function serialise(dialect: Dialect, n: number, b64: string): Buffer {
   const parts: string[] = [];
   for (let index = 0; index < n; index++) {
     parts.push(
-      dialect === 'together'
-        ? `{"index":${index},"b64_json":"${b64}","type":"b64_json"}`
-        : `{"b64_json":"${b64}"}`,
+      dialect === 'together' ? `{"index":${index},"b64_json":"${b64}","type":"b64_json"}` : `{"b64_json":"${b64}"}`,
     );
   }
   const head =
     dialect === 'together'
       ? '{"id":"bench-0000000000000000","model":"black-forest-labs/FLUX.1-schnell","object":"list","data":['
       : '{"created":1735000000,"data":[';
-  const tail = dialect === 'together' ? ']}' : `],"usage":{"input_tokens":8,"output_tokens":${n * 272},"total_tokens":${8 + n * 272}}}`;
+  const tail =
+    dialect === 'together'
+      ? ']}'
+      : `],"usage":{"input_tokens":8,"output_tokens":${n * 272},"total_tokens":${8 + n * 272}}}`;
   return Buffer.from(head + parts.join(',') + tail, 'latin1');
 }
 
@@ -82,7 +83,14 @@ export async function startFixedServer(options: FixedServerOptions): Promise<Fix
   let requests = 0;
 
   const send = (res: ServerResponse, status: number, body: Buffer): void => {
-    res.writeHead(status, ['content-type', 'application/json', 'content-length', String(body.length), 'x-request-id', 'req_bench']);
+    res.writeHead(status, [
+      'content-type',
+      'application/json',
+      'content-length',
+      String(body.length),
+      'x-request-id',
+      'req_bench',
+    ]);
     res.end(body);
   };
 

@@ -30,6 +30,7 @@ export function makePng(width: number, height: number, totalBytes = 0): Buffer {
   const end = chunk('IEND', Buffer.alloc(0));
   const size = parts.reduce((sum, p) => sum + p.length, 0) + end.length;
   const padding = totalBytes - size - 12;
-  if (padding >= 9) parts.push(chunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), Buffer.alloc(padding - 8, 0x2e)])));
+  if (padding >= 9)
+    parts.push(chunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), Buffer.alloc(padding - 8, 0x2e)])));
   return Buffer.concat([...parts, end]);
 }

@@ -23,7 +23,8 @@ export function bestPeer(values: Map<ClientName, number>, best: 'max' | 'min'): 
   for (const name of PEER_SDKS) {
     const value = values.get(name);
     if (value === undefined || !Number.isFinite(value)) continue;
-    if (!Number.isFinite(winner.value) || (best === 'max' ? value > winner.value : value < winner.value)) winner = { name, value };
+    if (!Number.isFinite(winner.value) || (best === 'max' ? value > winner.value : value < winner.value))
+      winner = { name, value };
   }
   return winner;
 }

@@ -43,7 +43,10 @@ export function collectMeta(started: { at: number; load: number }, quick: boolea
     durationS: Math.round((performance.now() - started.at) / 1000),
     quick,
     versions: Object.fromEntries(
-      ['@pictor/core', '@pictor/sandbox', 'undici', 'openai', 'together-ai', 'ai', '@ai-sdk/togetherai'].map((n) => [n, versionOf(n)]),
+      ['@pictor/core', '@pictor/sandbox', 'undici', 'openai', 'together-ai', 'ai', '@ai-sdk/togetherai'].map((n) => [
+        n,
+        versionOf(n),
+      ]),
     ),
   };
 }
@@ -70,7 +73,9 @@ export function renderResults(reports: ScenarioReport[], meta: RunMeta): string 
     `Versions: ${versions}.`,
     '',
   );
-  const targets = reports.flatMap((r) => r.targets.map((t) => [`${r.id}. ${r.title.split(' — ')[0]}`, t.target, t.measured, t.met ? 'met' : '**missed**']));
+  const targets = reports.flatMap((r) =>
+    r.targets.map((t) => [`${r.id}. ${r.title.split(' — ')[0]}`, t.target, t.measured, t.met ? 'met' : '**missed**']),
+  );
   if (targets.length) out.push('### Targets', '', table(['scenario', 'target', 'measured', ''], targets), '');
   for (const r of reports) {
     out.push(`### ${r.id}. ${r.title}`, '', r.method, '', table(r.head, r.rows), '');
@@ -80,7 +85,8 @@ export function renderResults(reports: ScenarioReport[], meta: RunMeta): string 
   return out.join('\n').trimEnd();
 }
 
-export const RESULTS_START = '<!-- bench:results:start (written by `pnpm bench --write`; edit outside these markers) -->';
+export const RESULTS_START =
+  '<!-- bench:results:start (written by `pnpm bench --write`; edit outside these markers) -->';
 export const RESULTS_END = '<!-- bench:results:end -->';
 
 const SKELETON = `# Benchmarks

@@ -43,17 +43,21 @@ async function main(): Promise<void> {
       'wait-quiet': { type: 'boolean', default: false },
     },
   });
-  if (values.write && values.quick) throw new Error('--write with --quick would put smoke-test numbers in BENCHMARKS.md');
+  if (values.write && values.quick)
+    throw new Error('--write with --quick would put smoke-test numbers in BENCHMARKS.md');
   const ids = values.only ? values.only.split(',').map(Number) : [1, 2, 3, 4, 5];
   for (const id of ids) if (!SCENARIOS[id]) throw new Error(`no scenario ${id} (1–5)`);
   if (values['wait-quiet']) await waitQuiet(1.0, 10 * 60_000);
   const load = loadavg()[0] ?? 0;
-  if (load > 1.0 && !values.quick) log(`warning: load average ${load.toFixed(2)}: other work on this machine will skew the numbers`);
+  if (load > 1.0 && !values.quick)
+    log(`warning: load average ${load.toFixed(2)}: other work on this machine will skew the numbers`);
 
   const started = { at: performance.now(), load };
   const reports: ScenarioReport[] = [];
   for (const id of ids) {
-    const scenario = await (SCENARIOS[id] as () => Promise<{ run: (ctx: ScenarioContext) => Promise<ScenarioReport> }>)();
+    const scenario = await (
+      SCENARIOS[id] as () => Promise<{ run: (ctx: ScenarioContext) => Promise<ScenarioReport> }>
+    )();
     log(`scenario ${id}…`);
     reports.push(await scenario.run({ quick: values.quick, log }));
   }

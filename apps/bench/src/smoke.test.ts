@@ -21,7 +21,9 @@ let meta: RunMeta;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pictor-bench-smoke-'));
   const json = join(dir, 'report.json');
-  ({ stdout } = await promisify(execFile)(process.execPath, [RUN, '--quick', '--json', json], { maxBuffer: 16 * 1024 * 1024 }));
+  ({ stdout } = await promisify(execFile)(process.execPath, [RUN, '--quick', '--json', json], {
+    maxBuffer: 16 * 1024 * 1024,
+  }));
   ({ meta, reports } = JSON.parse(await readFile(json, 'utf8')) as { meta: RunMeta; reports: ScenarioReport[] });
 }, 170_000);
 

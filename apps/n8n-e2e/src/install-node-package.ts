@@ -42,7 +42,10 @@ export function installAsCustomExtension(root: string): string {
 export function installFromRegistry(userFolder: string, registry: LocalRegistry): string {
   const nodes = join(userFolder, '.n8n/nodes');
   mkdirSync(nodes, { recursive: true });
-  writeFileSync(join(nodes, 'package.json'), `${JSON.stringify({ name: 'installed-nodes', private: true }, null, 2)}\n`);
+  writeFileSync(
+    join(nodes, 'package.json'),
+    `${JSON.stringify({ name: 'installed-nodes', private: true }, null, 2)}\n`,
+  );
   registry.npm(['install', PACKAGE_NAME, '--legacy-peer-deps', '--ignore-scripts'], nodes);
   const installed = join(nodes, 'node_modules', PACKAGE_NAME, 'package.json');
   return (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version;

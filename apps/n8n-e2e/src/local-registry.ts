@@ -72,7 +72,10 @@ export class LocalRegistry {
   private async waitUntilUp(): Promise<void> {
     for (let i = 0; i < 300; i++) {
       if (this.child.exitCode !== null) throw new Error(`verdaccio exited with code ${this.child.exitCode}`);
-      const ok = await fetch(`${this.url}-/ping`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.url}-/ping`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await sleep(100);
     }
@@ -83,7 +86,11 @@ export class LocalRegistry {
     const res = await fetch(`${this.url}-/user/org.couchdb.user:pictor-maintainer`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'pictor-maintainer', password: 'local-registry-only', email: 'maintainer@example.com' }),
+      body: JSON.stringify({
+        name: 'pictor-maintainer',
+        password: 'local-registry-only',
+        email: 'maintainer@example.com',
+      }),
     });
     const { token } = (await res.json()) as { token?: string };
     if (!token) throw new Error(`verdaccio refused to create a user (HTTP ${res.status})`);
@@ -104,12 +111,16 @@ export class LocalRegistry {
 
   /** Runs npm against this registry only. */
   npm(args: string[], cwd: string): string {
-    return execFileSync('npm', [...args, '--registry', this.url, '--userconfig', this.npmrc, '--no-audit', '--no-fund'], {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, npm_config_cache: join(this.folder, 'npm-cache') },
-    });
+    return execFileSync(
+      'npm',
+      [...args, '--registry', this.url, '--userconfig', this.npmrc, '--no-audit', '--no-fund'],
+      {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, npm_config_cache: join(this.folder, 'npm-cache') },
+      },
+    );
   }
 
   dispose(): void {

@@ -30,7 +30,12 @@ export interface OutputItem {
 
 export interface ExecutionResult extends CommandResult {
   /** The execution as `n8n execute --rawOutput` printed it. */
-  execution: { status?: string; data: { resultData: { runData: Record<string, Array<{ data?: { main: OutputItem[][] } }>>; error?: { message?: string } } } };
+  execution: {
+    status?: string;
+    data: {
+      resultData: { runData: Record<string, Array<{ data?: { main: OutputItem[][] } }>>; error?: { message?: string } };
+    };
+  };
   /** Output items of a node's first run. */
   itemsOf(node: string): OutputItem[];
 }
@@ -106,7 +111,11 @@ export class N8nInstance {
   /** Runs `n8n <args>` with Node 24 (the Node running the tests); kills its whole process group on timeout. */
   run(args: string[]): Promise<CommandResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [this.bin, ...args], { env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [this.bin, ...args], {
+        env: this.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

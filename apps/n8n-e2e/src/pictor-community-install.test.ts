@@ -56,7 +56,10 @@ afterAll(async () => {
 describe('the packages on a local npm registry', () => {
   it('publishes every package with its workspace dependencies pinned to released versions', () => {
     for (const name of ['@pictor/core', '@pictor/sandbox', '@pictor/cli', '@pictor/nestjs', PACKAGE_NAME]) {
-      const meta = JSON.parse(registry.npm(['view', name, '--json'], REPO_TMP)) as { name: string; dependencies?: Record<string, string> };
+      const meta = JSON.parse(registry.npm(['view', name, '--json'], REPO_TMP)) as {
+        name: string;
+        dependencies?: Record<string, string>;
+      };
       expect(meta.name).toBe(name);
       expect(Object.values(meta.dependencies ?? {}).filter((range) => range.startsWith('workspace:'))).toEqual([]);
     }
@@ -65,7 +68,9 @@ describe('the packages on a local npm registry', () => {
   it("installs n8n-nodes-pictor into n8n's community-node folder with no runtime dependency", () => {
     expect(installedVersion).toMatch(/^\d+\.\d+\.\d+/);
     // Nothing but the package itself landed in node_modules: no dependency, and no peer (n8n provides n8n-workflow).
-    const installed = readdirSync(join(n8n.userFolder, '.n8n/nodes/node_modules')).filter((name) => !name.startsWith('.'));
+    const installed = readdirSync(join(n8n.userFolder, '.n8n/nodes/node_modules')).filter(
+      (name) => !name.startsWith('.'),
+    );
     expect(installed).toEqual([PACKAGE_NAME]);
   });
 });
@@ -80,8 +85,16 @@ describe('n8n-nodes-pictor installed from the registry as a community package', 
     const binary = items[0]?.binary ?? {};
     expect(Object.keys(binary)).toEqual(['image_0', 'image_1']);
     for (const [index, meta] of Object.values(binary).entries()) {
-      expect(meta).toMatchObject({ mimeType: 'image/jpeg', fileExtension: 'jpg', fileName: `a-paper-boat-random-${index}.jpg` });
-      expect(describeImage(n8n.binaryBytes(meta))).toMatchObject({ mediaType: 'image/jpeg', width: 1024, height: 1024 });
+      expect(meta).toMatchObject({
+        mimeType: 'image/jpeg',
+        fileExtension: 'jpg',
+        fileName: `a-paper-boat-random-${index}.jpg`,
+      });
+      expect(describeImage(n8n.binaryBytes(meta))).toMatchObject({
+        mediaType: 'image/jpeg',
+        width: 1024,
+        height: 1024,
+      });
     }
     expect(items[0]?.json).toMatchObject({ provider: 'openai', model: 'gpt-image-1', warnings: [] });
     expect(sandbox.stats.generations.openai).toBe(1);

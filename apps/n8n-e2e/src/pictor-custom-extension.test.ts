@@ -70,7 +70,13 @@ describe('n8n-nodes-pictor in a real n8n (custom extension)', () => {
       });
       const stored = describeImage(n8n.binaryBytes(binary!));
       expect(stored).toMatchObject({ mediaType: 'image/png', width: 1344, height: 768, sha256: item.json.sha256 });
-      expect(item.json).toMatchObject({ index, seed: 7, width: 1344, height: 768, model: 'black-forest-labs/FLUX.1-schnell' });
+      expect(item.json).toMatchObject({
+        index,
+        seed: 7,
+        width: 1344,
+        height: 768,
+        model: 'black-forest-labs/FLUX.1-schnell',
+      });
       expect(item.pairedItem).toEqual({ item: 0 });
     }
   });

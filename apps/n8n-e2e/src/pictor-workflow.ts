@@ -21,7 +21,14 @@ export function pictorWorkflow(options: PictorWorkflowOptions) {
     active: false,
     settings: {},
     nodes: [
-      { id: `${options.id}-trigger`, name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+      {
+        id: `${options.id}-trigger`,
+        name: 'Manual',
+        type: 'n8n-nodes-base.manualTrigger',
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: {},
+      },
       {
         id: `${options.id}-pictor`,
         name: 'Pictor',

@@ -1,6 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable, SetMetadata, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 
@@ -49,6 +55,8 @@ export class ApiKeyGuard implements CanActivate {
     if (matches.includes(true)) return true;
     const res = context.switchToHttp().getResponse<ServerResponse>();
     res.setHeader('WWW-Authenticate', 'Bearer realm="pictor-nest-example"');
-    throw new UnauthorizedException('a valid API key is required: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"');
+    throw new UnauthorizedException(
+      'a valid API key is required: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"',
+    );
   }
 }

@@ -19,7 +19,10 @@ let logs: string[] = [];
 const logger: LoggerService = Object.fromEntries(
   ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'].map((level) => [
     level,
-    (...parts: unknown[]) => logs.push(`${level} ${parts.map((p) => (p instanceof Error ? `${p.message}\n${p.stack}` : typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}`),
+    (...parts: unknown[]) =>
+      logs.push(
+        `${level} ${parts.map((p) => (p instanceof Error ? `${p.message}\n${p.stack}` : typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}`,
+      ),
   ]),
 ) as unknown as LoggerService;
 
@@ -68,7 +71,17 @@ function expectNoKey(...texts: string[]): void {
 interface ImagesResponse {
   provider: string;
   model: string;
-  images: { id: string; url: string; index: number; width: number; height: number; seed: number | null; mediaType: string; sha256: string; byteLength: number }[];
+  images: {
+    id: string;
+    url: string;
+    index: number;
+    width: number;
+    height: number;
+    seed: number | null;
+    mediaType: string;
+    sha256: string;
+    byteLength: number;
+  }[];
   failures: unknown[];
   warnings: unknown[];
 }
@@ -76,7 +89,10 @@ interface ImagesResponse {
 describe('POST /images and GET /images/:id', () => {
   it('generates images and serves their bytes with their media type', async () => {
     const http = await boot();
-    const res = await http.post('/images').send({ prompt: 'a lighthouse at dusk', n: 2, size: '256x256', seed: 42 }).expect(201);
+    const res = await http
+      .post('/images')
+      .send({ prompt: 'a lighthouse at dusk', n: 2, size: '256x256', seed: 42 })
+      .expect(201);
     const body = res.body as ImagesResponse;
     expect(body).toMatchObject({ provider: 'together', model: 'black-forest-labs/FLUX.1-schnell', failures: [] });
     expect(body.images).toHaveLength(2);
@@ -86,7 +102,11 @@ describe('POST /images and GET /images/:id', () => {
       const file = await http.get(image.url).buffer(true).expect(200);
       expect(file.headers['content-type']).toBe(image.mediaType);
       expect(Number(file.headers['content-length'])).toBe(image.byteLength);
-      expect(createHash('sha256').update(file.body as Buffer).digest('hex')).toBe(image.sha256);
+      expect(
+        createHash('sha256')
+          .update(file.body as Buffer)
+          .digest('hex'),
+      ).toBe(image.sha256);
     }
     expect(body.images.map((i) => i.mediaType)).toEqual(['image/jpeg', 'image/jpeg']);
   });
@@ -124,7 +144,10 @@ describe("the provider's refusals", () => {
     sandbox.setFaults([{ fault: 'rate-limit', times: 1, retryAfter: 7 }]);
     const res = await http.post('/images').send({ prompt: 'a fox' }).expect(429);
     expect(res.headers['retry-after']).toBe('7');
-    expect(res.body).toMatchObject({ statusCode: 429, message: 'the image provider is rate limiting this app; retry in 7 s' });
+    expect(res.body).toMatchObject({
+      statusCode: 429,
+      message: 'the image provider is rate limiting this app; retry in 7 s',
+    });
     expect((res.body as { requestId: string }).requestId).toMatch(/^req_/);
     expect(logs.some((line) => line.startsWith('warn 429 after RateLimitError'))).toBe(true);
   });
@@ -149,7 +172,9 @@ describe("the provider's refusals", () => {
     sandbox.setFaults([{ fault: 'quota', times: 1 }]);
     const res = await http.post('/images').send({ prompt: 'a fox' }).expect(503);
     expect(res.headers['retry-after']).toBeUndefined();
-    expect((res.body as { message: string }).message).toBe("the image provider's quota for the configured account is exhausted");
+    expect((res.body as { message: string }).message).toBe(
+      "the image provider's quota for the configured account is exhausted",
+    );
   });
 
   it('answers 502 when the provider fails', async () => {
@@ -162,7 +187,11 @@ describe("the provider's refusals", () => {
   it('answers 502 with a clear message when the provider rejects the key, never showing the key', async () => {
     const http = await boot({ PICTOR_API_KEY: WRONG_KEY });
     const res = await http.post('/images').send({ prompt: 'a fox' }).expect(502);
-    expect(res.body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', message: 'the image provider rejected the configured API key' });
+    expect(res.body).toMatchObject({
+      statusCode: 502,
+      error: 'Bad Gateway',
+      message: 'the image provider rejected the configured API key',
+    });
     const health = await http.get('/health').expect(503);
     expect(health.body).toMatchObject({ status: 'error', error: { pictor: { status: 'down', provider: 'together' } } });
     expect(health.text).not.toContain('***'); // not even the masked key the provider echoes
@@ -203,10 +232,13 @@ describe('where it listens', () => {
     expect(address.address).toBe('127.0.0.1');
   });
 
-  it.each(['0.0.0.0', '::', '192.168.1.20', 'pictor.example.com'])('refuses to start on %s without APP_API_KEY, naming the variable', async (host) => {
-    const boot = bootstrap(env({ HOST: host }), { logger, abortOnError: false });
-    await expect(boot).rejects.toThrow('APP_API_KEY: is required when HOST is not a loopback address');
-  });
+  it.each(['0.0.0.0', '::', '192.168.1.20', 'pictor.example.com'])(
+    'refuses to start on %s without APP_API_KEY, naming the variable',
+    async (host) => {
+      const boot = bootstrap(env({ HOST: host }), { logger, abortOnError: false });
+      await expect(boot).rejects.toThrow('APP_API_KEY: is required when HOST is not a loopback address');
+    },
+  );
 
   it('refuses an APP_API_KEY shorter than 16 characters without echoing it', async () => {
     const boot = bootstrap(env({ APP_API_KEY: 'short-key-93' }), { logger, abortOnError: false });
@@ -219,7 +251,11 @@ describe('JSON only', () => {
   it.each([
     ['a form', 'application/x-www-form-urlencoded', 'prompt=a+fox'],
     ['text/plain', 'text/plain', '{"prompt":"a fox"}'],
-    ['multipart/form-data', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na fox\r\n--x--\r\n'],
+    [
+      'multipart/form-data',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na fox\r\n--x--\r\n',
+    ],
     ['no content type', undefined, '{"prompt":"a fox"}'],
   ])('refuses %s with 415 before calling the provider', async (_, type, payload) => {
     const http = await boot();
@@ -241,17 +277,30 @@ describe('the API key (APP_API_KEY)', () => {
     sandbox.stats.reset();
     const missing = await http.post('/images').send({ prompt: 'a fox', size: '256x256' }).expect(401);
     expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
-    const wrong = await http.post('/images').set('authorization', `Bearer ${APP_KEY}x`).send({ prompt: 'a fox', size: '256x256' }).expect(401);
-    const wrongHeader = await http.post('/images').set('x-api-key', APP_KEY.slice(0, -1)).send({ prompt: 'a fox', size: '256x256' }).expect(401);
+    const wrong = await http
+      .post('/images')
+      .set('authorization', `Bearer ${APP_KEY}x`)
+      .send({ prompt: 'a fox', size: '256x256' })
+      .expect(401);
+    const wrongHeader = await http
+      .post('/images')
+      .set('x-api-key', APP_KEY.slice(0, -1))
+      .send({ prompt: 'a fox', size: '256x256' })
+      .expect(401);
     expect(sandbox.stats.generations.together).toBe(0);
 
-    const bearer = await http.post('/images').set('authorization', `Bearer ${APP_KEY}`).send({ prompt: 'a fox', size: '256x256' }).expect(201);
+    const bearer = await http
+      .post('/images')
+      .set('authorization', `Bearer ${APP_KEY}`)
+      .send({ prompt: 'a fox', size: '256x256' })
+      .expect(201);
     const image = (bearer.body as ImagesResponse).images[0]!;
     await http.get(image.url).expect(401);
     await http.get(image.url).set('x-api-key', APP_KEY).expect(200);
     await http.post('/images').set('x-api-key', APP_KEY).send({ prompt: 'a fox', size: '256x256' }).expect(201);
     await http.get('/health').expect(200); // open, for probes
-    for (const text of [missing.text, wrong.text, wrongHeader.text, ...logs]) expect(text).not.toContain(APP_KEY.slice(0, -1));
+    for (const text of [missing.text, wrong.text, wrongHeader.text, ...logs])
+      expect(text).not.toContain(APP_KEY.slice(0, -1));
   });
 
   it('lets every request through when no key is set (loopback only)', async () => {
@@ -279,9 +328,14 @@ describe('throttling', () => {
     await http.get('/images/0b4a5bd4-8a4e-4f4e-9a57-0a7f3e0c3c55').expect(429);
   });
 
-  it.each(['THROTTLE_LIMIT', 'THROTTLE_GENERATE_LIMIT', 'THROTTLE_TTL_SECONDS'])('stops the boot when %s is not a positive whole number', async (name) => {
-    await expect(bootstrap(env({ [name]: '0' }), { logger, abortOnError: false })).rejects.toThrow(`${name}: must be a whole number of at least 1`);
-  });
+  it.each(['THROTTLE_LIMIT', 'THROTTLE_GENERATE_LIMIT', 'THROTTLE_TTL_SECONDS'])(
+    'stops the boot when %s is not a positive whole number',
+    async (name) => {
+      await expect(bootstrap(env({ [name]: '0' }), { logger, abortOnError: false })).rejects.toThrow(
+        `${name}: must be a whole number of at least 1`,
+      );
+    },
+  );
 });
 
 describe('response headers', () => {
@@ -312,14 +366,26 @@ describe('a client that disconnects', () => {
     const sandboxLog: string[] = [];
     const slow = await startSandbox({ port: 0, latencyMs: 600_000, log: (line) => sandboxLog.push(line) });
     try {
-      const origin = await (await bootApp({ PICTOR_BASE_URL: slow.urls.together, PICTOR_API_KEY: 'any', PICTOR_TIMEOUT_MS: '3600000' })).getUrl();
-      const client = httpRequest(`${origin}/images`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      const origin = await (
+        await bootApp({ PICTOR_BASE_URL: slow.urls.together, PICTOR_API_KEY: 'any', PICTOR_TIMEOUT_MS: '3600000' })
+      ).getUrl();
+      const client = httpRequest(`${origin}/images`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
       client.on('error', () => {}); // destroyed on purpose below
       client.end(JSON.stringify({ prompt: 'a slow fox', size: '256x256' }));
       await vi.waitFor(() => expect(slow.stats.generations.together).toBe(1), { timeout: 15_000, interval: 20 });
       client.destroy();
-      await vi.waitFor(() => expect(logs.some((l) => l.includes('The client disconnected: its generation was aborted'))).toBe(true), { timeout: 15_000, interval: 20 });
-      await vi.waitFor(() => expect(sandboxLog.some((l) => /POST \/together\/v1\/images\/generations --- \(aborted\)/.test(l))).toBe(true), { timeout: 15_000, interval: 20 });
+      await vi.waitFor(
+        () => expect(logs.some((l) => l.includes('The client disconnected: its generation was aborted'))).toBe(true),
+        { timeout: 15_000, interval: 20 },
+      );
+      await vi.waitFor(
+        () =>
+          expect(sandboxLog.some((l) => /POST \/together\/v1\/images\/generations --- \(aborted\)/.test(l))).toBe(true),
+        { timeout: 15_000, interval: 20 },
+      );
       expect(slow.stats.imagesServed).toBe(0);
     } finally {
       await slow.close();
@@ -332,14 +398,20 @@ describe("the provider's text in the logs", () => {
     const hostile = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
-        const message = '\u001b[2J\u001b[HUpstream \u001b]0;pwned title\u0007\u001b]8;;https://evil.example\u001b\\exploded\u001b]8;;\u001b\\\r\n[Nest] 1 - LOG forged\u0008\u0000';
+        const message =
+          '\u001b[2J\u001b[HUpstream \u001b]0;pwned title\u0007\u001b]8;;https://evil.example\u001b\\exploded\u001b]8;;\u001b\\\r\n[Nest] 1 - LOG forged\u0008\u0000';
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message } }));
       });
     });
     await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = hostile.address() as AddressInfo;
-      const http = await boot({ PICTOR_PROVIDER: 'custom', PICTOR_DIALECT: 'openai', PICTOR_BASE_URL: `http://127.0.0.1:${port}/v1`, PICTOR_MODEL: 'm' });
+      const http = await boot({
+        PICTOR_PROVIDER: 'custom',
+        PICTOR_DIALECT: 'openai',
+        PICTOR_BASE_URL: `http://127.0.0.1:${port}/v1`,
+        PICTOR_MODEL: 'm',
+      });
       await http.post('/images').send({ prompt: 'a fox' }).expect(502);
       const line = logs.find((l) => l.startsWith('warn 502 after InternalServerError'));
       expect(line).toContain('Upstream exploded [Nest] 1 - LOG forged');
@@ -360,12 +432,18 @@ describe('DNS rebinding', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
     }
     expect(sandbox.stats.generations.together).toBe(0);
-    for (const host of ['localhost:3000', '127.0.0.1', '[::1]:3000']) await http.get('/health').set('host', host).expect(200);
+    for (const host of ['localhost:3000', '127.0.0.1', '[::1]:3000'])
+      await http.get('/health').set('host', host).expect(200);
   });
 
   it('with APP_API_KEY, serves any name (the key is the protection)', async () => {
     const key = 'nest-e2e-app-key-rebinding-1';
     const http = await boot({ APP_API_KEY: key });
-    await http.post('/images').set('host', 'images.example').set('x-api-key', key).send({ prompt: 'a fox', size: '256x256' }).expect(201);
+    await http
+      .post('/images')
+      .set('host', 'images.example')
+      .set('x-api-key', key)
+      .send({ prompt: 'a fox', size: '256x256' })
+      .expect(201);
   });
 });

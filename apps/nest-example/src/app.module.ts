@@ -23,7 +23,13 @@ export class AppModule implements OnApplicationShutdown {
       module: AppModule,
       imports: [
         // Only `env` is read: tests and main.ts say exactly which environment the app sees.
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validatePredefined: false, skipProcessEnv: true, load: [() => ({ ...env })] }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validatePredefined: false,
+          skipProcessEnv: true,
+          load: [() => ({ ...env })],
+        }),
         PictorModule.forRootAsync({ inject: [ConfigService], useFactory: pictorOptionsFrom }),
         ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: throttlerOptionsFrom }),
         TerminusModule,
@@ -36,7 +42,10 @@ export class AppModule implements OnApplicationShutdown {
           inject: [ConfigService],
           useFactory: (config: ConfigService) => {
             const megabytes = Number(config.get<string>('IMAGE_STORE_MAX_MB') ?? 256);
-            if (!(megabytes > 0)) throw new Error(`IMAGE_STORE_MAX_MB must be a positive number, got "${config.get<string>('IMAGE_STORE_MAX_MB')}"`);
+            if (!(megabytes > 0))
+              throw new Error(
+                `IMAGE_STORE_MAX_MB must be a positive number, got "${config.get<string>('IMAGE_STORE_MAX_MB')}"`,
+              );
             return new ImageStore(megabytes * 1024 * 1024);
           },
         },

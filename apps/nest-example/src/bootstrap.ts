@@ -17,7 +17,11 @@ import { noSniff } from './no-sniff.middleware.js';
 export async function bootstrap(env: Env, options: NestApplicationOptions = {}): Promise<INestApplication> {
   const { host, port, keyed } = listenAddressFrom(env);
   const logger = cleanLogger(options.logger);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { ...options, logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    ...options,
+    logger,
+    bodyParser: false,
+  });
   app.disable('x-powered-by');
   app.use(noSniff);
   if (!keyed) app.use(loopbackHostOnly);

@@ -54,5 +54,7 @@ export class CleanLogger implements LoggerService {
 /** The app's logger (Nest's `ConsoleLogger` unless one is given), wrapped in a `CleanLogger`. */
 export function cleanLogger(given: NestApplicationOptions['logger']): LoggerService | false {
   if (given === false) return false;
-  return new CleanLogger(given === undefined || Array.isArray(given) ? new ConsoleLogger(given ? { logLevels: given } : {}) : given);
+  return new CleanLogger(
+    given === undefined || Array.isArray(given) ? new ConsoleLogger(given ? { logLevels: given } : {}) : given,
+  );
 }

@@ -29,7 +29,9 @@ export class CreateImagesPipe implements PipeTransform<unknown, CreateImagesBody
     const issues: FieldIssue[] = Object.keys(input)
       .filter((key) => !FIELDS.includes(key))
       .map((field) => ({ field, message: `is not accepted here (send ${FIELDS.join(', ')})` }));
-    const request = Object.fromEntries(FIELDS.filter((key) => key in input).map((key) => [key, input[key]])) as unknown as CreateImagesBody;
+    const request = Object.fromEntries(
+      FIELDS.filter((key) => key in input).map((key) => [key, input[key]]),
+    ) as unknown as CreateImagesBody;
     try {
       normalizeRequest(request);
     } catch (error) {

@@ -3,7 +3,15 @@ import { expect, it } from 'vitest';
 import { ImageStore } from './image-store.js';
 
 function image(bytes: number): GeneratedImage {
-  return new GeneratedImage({ index: 0, bytes: Buffer.alloc(bytes), mediaType: 'image/png', extension: 'png', width: 1, height: 1, sha256: '' });
+  return new GeneratedImage({
+    index: 0,
+    bytes: Buffer.alloc(bytes),
+    mediaType: 'image/png',
+    extension: 'png',
+    width: 1,
+    height: 1,
+    sha256: '',
+  });
 }
 
 it('drops the least recently used images once their bytes pass the budget', () => {

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Header, NotFoundException, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  StreamableFile,
+} from '@nestjs/common';
 import { PictorService } from '@pictor/nestjs';
 import { ClientGoneSignal } from './client-gone.decorator.js';
 import { CreateImagesPipe, type CreateImagesBody } from './create-images.pipe.js';

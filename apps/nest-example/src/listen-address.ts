@@ -34,16 +34,21 @@ export function listenAddressFrom(env: Env): ListenAddress {
   const issues: FieldIssue[] = [];
   const host = env.HOST?.trim() || '127.0.0.1';
   const port = Number(env.PORT?.trim() || 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) issues.push({ field: 'PORT', message: 'must be a port number (0 to 65535)' });
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    issues.push({ field: 'PORT', message: 'must be a port number (0 to 65535)' });
   const apiKey = env.APP_API_KEY?.trim();
   if (apiKey && apiKey.length < MIN_APP_API_KEY_LENGTH) {
-    issues.push({ field: 'APP_API_KEY', message: `must be at least ${MIN_APP_API_KEY_LENGTH} characters (e.g. \`openssl rand -hex 32\`)` });
+    issues.push({
+      field: 'APP_API_KEY',
+      message: `must be at least ${MIN_APP_API_KEY_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`,
+    });
   }
   const loopback = isLoopback(host);
   if (!loopback && !apiKey) {
     issues.push({
       field: 'APP_API_KEY',
-      message: 'is required when HOST is not a loopback address (127.0.0.1, ::1, localhost): set one, or listen on 127.0.0.1',
+      message:
+        'is required when HOST is not a loopback address (127.0.0.1, ::1, localhost): set one, or listen on 127.0.0.1',
     });
   }
   if (issues.length) throw new ValidationError(issues, 'configuration');

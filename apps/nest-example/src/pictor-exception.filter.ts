@@ -22,7 +22,8 @@ export class PictorExceptionFilter extends BaseExceptionFilter {
       return;
     }
     const { status, headers, body } = toHttpError(exception);
-    if (status >= 500 || status === 429) this.logger.warn(`${status} after ${exception.name}: ${stripControl(exception.message)}`);
+    if (status >= 500 || status === 429)
+      this.logger.warn(`${status} after ${exception.name}: ${stripControl(exception.message)}`);
     const adapter = this.applicationRef ?? this.httpAdapterHost!.httpAdapter;
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
     adapter.reply(response, body, status);

@@ -16,7 +16,8 @@ export function throttlerOptionsFrom(config: ConfigService): ThrottlerModuleOpti
     const value = config.get<string>(name)?.trim();
     if (!value) return DEFAULTS[name];
     // The value is not echoed: a secret pasted into the wrong variable must not reach the logs.
-    if (!/^\d+$/.test(value) || Number(value) < 1) issues.push({ field: name, message: 'must be a whole number of at least 1' });
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      issues.push({ field: name, message: 'must be a whole number of at least 1' });
     return Number(value);
   };
   const ttl = seconds(count('THROTTLE_TTL_SECONDS'));
@@ -27,7 +28,8 @@ export function throttlerOptionsFrom(config: ConfigService): ThrottlerModuleOpti
     throttlers: [
       {
         ttl,
-        limit: (context) => (context.switchToHttp().getRequest<{ method: string }>().method === 'POST' ? generateLimit : limit),
+        limit: (context) =>
+          context.switchToHttp().getRequest<{ method: string }>().method === 'POST' ? generateLimit : limit,
       },
     ],
   };

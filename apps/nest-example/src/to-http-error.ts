@@ -15,10 +15,21 @@ import {
 export interface HttpError {
   status: number;
   headers: Record<string, string>;
-  body: { statusCode: number; error: string; message: string; fields?: { field: string; message: string }[]; requestId?: string };
+  body: {
+    statusCode: number;
+    error: string;
+    message: string;
+    fields?: { field: string; message: string }[];
+    requestId?: string;
+  };
 }
 
-function reply(status: number, message: string, extra: Partial<HttpError['body']> = {}, headers: Record<string, string> = {}): HttpError {
+function reply(
+  status: number,
+  message: string,
+  extra: Partial<HttpError['body']> = {},
+  headers: Record<string, string> = {},
+): HttpError {
   return { status, headers, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...extra } };
 }
 
@@ -35,10 +46,14 @@ export function toHttpError(error: PictorError): HttpError {
   }
   if (RateLimitError.isInstance(error)) {
     const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 0) / 1000));
-    return reply(429, `the image provider is rate limiting this app; retry in ${seconds} s`, requestId, { 'Retry-After': String(seconds) });
+    return reply(429, `the image provider is rate limiting this app; retry in ${seconds} s`, requestId, {
+      'Retry-After': String(seconds),
+    });
   }
-  if (AuthenticationError.isInstance(error)) return reply(502, 'the image provider rejected the configured API key', requestId);
-  if (PermissionDeniedError.isInstance(error)) return reply(502, 'the configured API key may not use this model', requestId);
+  if (AuthenticationError.isInstance(error))
+    return reply(502, 'the image provider rejected the configured API key', requestId);
+  if (PermissionDeniedError.isInstance(error))
+    return reply(502, 'the configured API key may not use this model', requestId);
   if (BadRequestError.isInstance(error) || UnprocessableEntityError.isInstance(error)) {
     return reply(422, `the image provider refused the request: ${error.providerMessage ?? error.message}`, requestId);
   }

@@ -2,7 +2,14 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPictorClient, ResponseValidationError, TimeoutError, ValidationError, type PictorClient, type PictorClientOptions } from '@pictor/core';
+import {
+  createPictorClient,
+  ResponseValidationError,
+  TimeoutError,
+  ValidationError,
+  type PictorClient,
+  type PictorClientOptions,
+} from '@pictor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PICTOR_BIN, requireBuilt } from './__fixtures__/front-doors.ts';
 import { sendJson, startHostileGateway, type HostileGateway } from './__fixtures__/hostile-gateway.ts';
@@ -11,7 +18,9 @@ import { runNode } from './__fixtures__/run-node.ts';
 // The security review's limits (issue 14, item 7), each through the front door concerned: core through its built
 // entry, the CLI through its built binary.
 
-const PNG = await readFile(fileURLToPath(new URL('../../../packages/core/src/__fixtures__/tiny-3x2.png', import.meta.url)));
+const PNG = await readFile(
+  fileURLToPath(new URL('../../../packages/core/src/__fixtures__/tiny-3x2.png', import.meta.url)),
+);
 const MiB = 1024 * 1024;
 
 let dir: string;
@@ -39,7 +48,8 @@ async function gateway(handler: Parameters<typeof startHostileGateway>[0]): Prom
   return server;
 }
 
-const ok = (res: Parameters<typeof sendJson>[0]): void => sendJson(res, 200, { created: 1, data: [{ b64_json: PNG.toString('base64') }] });
+const ok = (res: Parameters<typeof sendJson>[0]): void =>
+  sendJson(res, 200, { created: 1, data: [{ b64_json: PNG.toString('base64') }] });
 
 describe('item 7: limits', () => {
   it('an answer drip-fed within the idle timeout stops at the call deadline', async () => {
@@ -125,11 +135,15 @@ describe('item 7: limits', () => {
     const api = await gateway((req, res) => ok(res));
     const file = join(dir, 'million.txt');
     await writeFile(file, 'a lighthouse at dusk\n'.repeat(1_000_000));
-    const run = await runNode(PICTOR_BIN, ['batch', file, '--base-url', `${api.url}/v1`, '-m', 'm', '-o', join(dir, 'million')], {
-      cwd: dir,
-      // A heap far below the 585 MiB the file once took: running out of memory fails the test.
-      env: { PICTOR_API_KEY: 'sk-test', NODE_OPTIONS: '--max-old-space-size=96' },
-    });
+    const run = await runNode(
+      PICTOR_BIN,
+      ['batch', file, '--base-url', `${api.url}/v1`, '-m', 'm', '-o', join(dir, 'million')],
+      {
+        cwd: dir,
+        // A heap far below the 585 MiB the file once took: running out of memory fails the test.
+        env: { PICTOR_API_KEY: 'sk-test', NODE_OPTIONS: '--max-old-space-size=96' },
+      },
+    );
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/prompts|larger than/);
     expect(api.requests).toHaveLength(0);
@@ -140,11 +154,15 @@ describe('item 7: limits', () => {
     const file = join(dir, 'two.txt');
     await writeFile(file, 'a red fox\na blue whale\n');
     const out = join(dir, 'collide');
-    const run = await runNode(PICTOR_BIN, ['batch', file, '-o', out, '--file-name', 'shot', '--size', '64x64'], { cwd: dir });
+    const run = await runNode(PICTOR_BIN, ['batch', file, '-o', out, '--file-name', 'shot', '--size', '64x64'], {
+      cwd: dir,
+    });
     expect(run.code, run.stderr).toBe(0);
     const files = (await readdir(out)).filter((f) => f !== 'manifest.json');
     expect(files).toHaveLength(2);
-    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { entries: Array<{ prompt: string; images: Array<{ file: string }> }> };
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
+      entries: Array<{ prompt: string; images: Array<{ file: string }> }>;
+    };
     const recorded = manifest.entries.flatMap((e) => e.images.map((i) => i.file));
     expect(new Set(recorded).size).toBe(2);
     expect(recorded.sort()).toEqual(files.sort());

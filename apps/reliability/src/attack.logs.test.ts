@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PICTOR_BIN, requireBuilt } from './__fixtures__/front-doors.ts';
-import { HOSTILE_MESSAGE, startHostileTextProvider, workflowCommands, type HostileTextProvider } from './__fixtures__/hostile-text-provider.ts';
+import {
+  HOSTILE_MESSAGE,
+  startHostileTextProvider,
+  workflowCommands,
+  type HostileTextProvider,
+} from './__fixtures__/hostile-text-provider.ts';
 import { runAction } from './__fixtures__/run-action.ts';
 import { runNode } from './__fixtures__/run-node.ts';
 
@@ -26,14 +31,23 @@ let provider: HostileTextProvider;
 let dir: string;
 beforeAll(async () => {
   requireBuilt(PICTOR_BIN);
-  [sandbox, provider, dir] = await Promise.all([startSandbox({ port: 0 }), startHostileTextProvider(), mkdtemp(join(tmpdir(), 'pictor-attack-logs-'))]);
+  [sandbox, provider, dir] = await Promise.all([
+    startSandbox({ port: 0 }),
+    startHostileTextProvider(),
+    mkdtemp(join(tmpdir(), 'pictor-attack-logs-')),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([sandbox?.close(), provider?.close()]);
   await rm(dir, { recursive: true, force: true });
 });
 
-const sandboxInputs = (): Record<string, string> => ({ 'api-key': KEY, provider: 'together', 'base-url': sandbox.urls.together, size: '64x64' });
+const sandboxInputs = (): Record<string, string> => ({
+  'api-key': KEY,
+  provider: 'together',
+  'base-url': sandbox.urls.together,
+  size: '64x64',
+});
 
 async function workspaceWith(files: Record<string, string>): Promise<string> {
   const workspace = await mkdtemp(join(dir, 'workspace-'));
@@ -43,7 +57,9 @@ async function workspaceWith(files: Record<string, string>): Promise<string> {
 
 describe('the Action logs no workflow command it did not mean', () => {
   it('a prompt holding a newline followed by ::error:: runs no command', async () => {
-    const workspace = await workspaceWith({ 'prompts.jsonl': `${JSON.stringify({ prompt: 'a cat\n::error::injected-error' })}\n` });
+    const workspace = await workspaceWith({
+      'prompts.jsonl': `${JSON.stringify({ prompt: 'a cat\n::error::injected-error' })}\n`,
+    });
     const run = await runAction({ ...sandboxInputs(), 'prompts-file': 'prompts.jsonl' }, { workspace });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('a cat');
@@ -51,7 +67,9 @@ describe('the Action logs no workflow command it did not mean', () => {
   });
 
   it('a prompt holding a newline followed by ::add-mask:: runs no command', async () => {
-    const workspace = await workspaceWith({ 'prompts.jsonl': `${JSON.stringify({ prompt: 'a dog\n::add-mask::injected-mask' })}\n` });
+    const workspace = await workspaceWith({
+      'prompts.jsonl': `${JSON.stringify({ prompt: 'a dog\n::add-mask::injected-mask' })}\n`,
+    });
     const run = await runAction({ ...sandboxInputs(), 'prompts-file': 'prompts.jsonl' }, { workspace });
     expect(run.code, run.stdout).toBe(0);
     expect(injected(run.stdout)).toEqual([]);
@@ -72,7 +90,13 @@ describe('the Action logs no workflow command it did not mean', () => {
   });
 
   it("a provider's error message with commands and terminal escapes reaches the log inert", async () => {
-    const run = await runAction({ 'api-key': KEY, provider: 'custom', 'base-url': provider.url, model: 'm', prompt: 'a hill' });
+    const run = await runAction({
+      'api-key': KEY,
+      provider: 'custom',
+      'base-url': provider.url,
+      model: 'm',
+      prompt: 'a hill',
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('model overloaded');
     expect(injected(run.stdout)).toEqual([]);
@@ -83,9 +107,26 @@ describe('the Action logs no workflow command it did not mean', () => {
 describe('pictor prints no terminal escape it did not mean', () => {
   it("strips a provider's escape sequences (clear screen, window title, OSC 8 link) and CRs from its messages", async () => {
     expect(HOSTILE_MESSAGE).toMatch(CONTROL);
-    const run = await runNode(PICTOR_BIN, ['generate', 'a hill', '--provider', 'custom', '--base-url', provider.url, '--model', 'm', '--retries', '0', '-o', join(dir, 'cli')], {
-      env: { PICTOR_API_KEY: KEY },
-    });
+    const run = await runNode(
+      PICTOR_BIN,
+      [
+        'generate',
+        'a hill',
+        '--provider',
+        'custom',
+        '--base-url',
+        provider.url,
+        '--model',
+        'm',
+        '--retries',
+        '0',
+        '-o',
+        join(dir, 'cli'),
+      ],
+      {
+        env: { PICTOR_API_KEY: KEY },
+      },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('model overloaded');
     expect(run.stderr).toContain('click here');
@@ -98,7 +139,20 @@ describe('pictor prints no terminal escape it did not mean', () => {
     await writeFile(file, `${JSON.stringify({ prompt: 'a tree\x1b]0;owned-title\x07\x1b[2J\rspoofed' })}\n`);
     const run = await runNode(
       PICTOR_BIN,
-      ['batch', file, '--provider', 'custom', '--base-url', provider.url, '--model', 'm', '--retries', '0', '-o', join(dir, 'cli-batch')],
+      [
+        'batch',
+        file,
+        '--provider',
+        'custom',
+        '--base-url',
+        provider.url,
+        '--model',
+        'm',
+        '--retries',
+        '0',
+        '-o',
+        join(dir, 'cli-batch'),
+      ],
       { env: { PICTOR_API_KEY: KEY } },
     );
     expect(run.code).toBe(5);

@@ -16,7 +16,7 @@ import { runNode, type NodeRun } from './__fixtures__/run-node.ts';
 // outside its folder may be read, embedded or returned, and none of its fields may reach HTML raw.
 
 const KEY = 'sk-attack-manifest-0123456789';
-const SECRET = Buffer.from('TOP-SECRET deploy key: not an image, and not Pictor\'s to read\n');
+const SECRET = Buffer.from("TOP-SECRET deploy key: not an image, and not Pictor's to read\n");
 const UNSAFE = /is not a plain file name inside the folder/g;
 
 interface ManifestJson {
@@ -29,7 +29,11 @@ let provider: HostileTextProvider;
 let root: string;
 beforeAll(async () => {
   requireBuilt(PICTOR_BIN);
-  [sandbox, provider, root] = await Promise.all([startSandbox({ port: 0 }), startHostileTextProvider(), mkdtemp(join(tmpdir(), 'pictor-attack-manifest-'))]);
+  [sandbox, provider, root] = await Promise.all([
+    startSandbox({ port: 0 }),
+    startHostileTextProvider(),
+    mkdtemp(join(tmpdir(), 'pictor-attack-manifest-')),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([sandbox?.close(), provider?.close()]);
@@ -48,7 +52,18 @@ function pictor(args: string[], cwd: string): Promise<NodeRun> {
   return runNode(PICTOR_BIN, args, { cwd, env: { PICTOR_API_KEY: KEY } });
 }
 
-const target = (out: string): string[] => ['--provider', 'together', '--base-url', sandbox.urls.together, '-s', '64x64', '--seed', '3', '-o', out];
+const target = (out: string): string[] => [
+  '--provider',
+  'together',
+  '--base-url',
+  sandbox.urls.together,
+  '-s',
+  '64x64',
+  '--seed',
+  '3',
+  '-o',
+  out,
+];
 
 async function readJson(out: string): Promise<ManifestJson> {
   return JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as ManifestJson;
@@ -99,9 +114,14 @@ describe('pictor under a hostile manifest', () => {
     });
     const run = await pictor(['batch', file, ...target(s.out), '--gallery', '--json'], s.dir);
     expect(run.code, run.stderr).toBe(0);
-    const report = JSON.parse(run.stdout) as { skipped: number; generated: number; prompts: Array<{ status: string; files: string[] }> };
+    const report = JSON.parse(run.stdout) as {
+      skipped: number;
+      generated: number;
+      prompts: Array<{ status: string; files: string[] }>;
+    };
     expect(report).toMatchObject({ skipped: 0, generated: 2 });
-    for (const prompt of report.prompts) for (const path of prompt.files) expect(path.startsWith(`${s.out}/`), path).toBe(true);
+    for (const prompt of report.prompts)
+      for (const path of prompt.files) expect(path.startsWith(`${s.out}/`), path).toBe(true);
     expect(run.stdout).not.toContain('secret.txt');
     expect(run.stderr.match(UNSAFE)).toHaveLength(2);
   });
@@ -117,16 +137,24 @@ describe('pictor under a hostile manifest', () => {
     const run = await pictor(['batch', file, ...target(s.out), '--json'], s.dir);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ skipped: 0, generated: 1 });
-    expect(createHash('sha256').update(await readFile(path)).digest('hex')).toBe(entry!.images[0]!.sha256);
+    expect(
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+    ).toBe(entry!.images[0]!.sha256);
   });
 
   it('gallery refuses a manifest whose fields carry markup, naming the field, and writes no page', async () => {
     const s = await scene();
     await batchOf(['a lighthouse'], s);
-    await tamper(s.out, (m) => Object.assign(m.entries[0]!.images[0]!, { width: '1" onerror="alert(document.domain)' }));
+    await tamper(s.out, (m) =>
+      Object.assign(m.entries[0]!.images[0]!, { width: '1" onerror="alert(document.domain)' }),
+    );
     const run = await pictor(['gallery', s.out], s.dir);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/^pictor: error: .*manifest\.json is not a Pictor manifest \(entries\.0\.images\.0\.width: /m);
+    expect(run.stderr).toMatch(
+      /^pictor: error: .*manifest\.json is not a Pictor manifest \(entries\.0\.images\.0\.width: /m,
+    );
     expect(existsSync(join(s.out, 'index.html'))).toBe(false);
   });
 
@@ -134,7 +162,10 @@ describe('pictor under a hostile manifest', () => {
     const s = await scene();
     const file = await batchOf(['a lighthouse'], s);
     await tamper(s.out, (m) => Object.assign(m.entries[0]!, { images: null }));
-    for (const args of [['gallery', s.out], ['batch', file, ...target(s.out)]]) {
+    for (const args of [
+      ['gallery', s.out],
+      ['batch', file, ...target(s.out)],
+    ]) {
       const run = await pictor(args, s.dir);
       expect(run.code).not.toBe(0);
       expect(run.stderr).not.toMatch(/TypeError|is not iterable|Cannot read/);
@@ -195,7 +226,9 @@ describe('the Action under a hostile manifest', () => {
 
   it('a manifest with markup in its fields fails the step, naming the field, and never reaches the job summary', async () => {
     const { workspace, out } = await workspaceWithRun();
-    await tamper(out, (m) => Object.assign(m.entries[0]!.images[0]!, { sha256: '<img src=x onerror=alert(1)>', height: '<b>1</b>' }));
+    await tamper(out, (m) =>
+      Object.assign(m.entries[0]!.images[0]!, { sha256: '<img src=x onerror=alert(1)>', height: '<b>1</b>' }),
+    );
     const run = await runAction(inputs({}), { workspace });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::.*is not a Pictor manifest \(entries\.0\.images\.0\.sha256: /m);
@@ -213,7 +246,17 @@ describe("the Action's paths stay inside the workspace", () => {
     await mkdir(workspace);
     const outputDir = given === 'ABSOLUTE' ? join(s.dir, 'outside') : given;
     const before = provider.requests();
-    const run = await runAction({ 'api-key': KEY, provider: 'custom', 'base-url': provider.url, model: 'm', prompt: 'x', 'output-dir': outputDir }, { workspace });
+    const run = await runAction(
+      {
+        'api-key': KEY,
+        provider: 'custom',
+        'base-url': provider.url,
+        model: 'm',
+        prompt: 'x',
+        'output-dir': outputDir,
+      },
+      { workspace },
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::.*output-dir: must be inside the workspace/m);
     expect(provider.requests()).toBe(before);
@@ -226,7 +269,10 @@ describe("the Action's paths stay inside the workspace", () => {
     await mkdir(workspace);
     await symlink(s.secret, join(workspace, 'prompts.txt'));
     const before = provider.requests();
-    const run = await runAction({ 'api-key': KEY, provider: 'custom', 'base-url': provider.url, model: 'm', 'prompts-file': 'prompts.txt' }, { workspace });
+    const run = await runAction(
+      { 'api-key': KEY, provider: 'custom', 'base-url': provider.url, model: 'm', 'prompts-file': 'prompts.txt' },
+      { workspace },
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::.*prompts-file: must be inside the workspace/m);
     expect(run.stdout).not.toContain('TOP-SECRET');

@@ -32,17 +32,30 @@ afterEach(async () => {
 
 /** The app against the sandbox, with `env` on top. */
 async function start(env: Record<string, string> = {}): Promise<string> {
-  app = await startNestApp({ PICTOR_PROVIDER: 'together', PICTOR_BASE_URL: sandbox.urls.together, PICTOR_API_KEY: 'any', NO_COLOR: '1', ...env });
+  app = await startNestApp({
+    PICTOR_PROVIDER: 'together',
+    PICTOR_BASE_URL: sandbox.urls.together,
+    PICTOR_API_KEY: 'any',
+    NO_COLOR: '1',
+    ...env,
+  });
   return app.origin;
 }
 
-const json = (headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: GENERATION });
+const json = (headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: GENERATION,
+});
 
 describe('the Nest example app under attack', () => {
   it('refuses a cross-site form POST with 415 and spends nothing', async () => {
     const origin = await start();
     // What a <form method=post> on any web page sends: no preflight, the browser's cookies, a urlencoded body.
-    const res = await fetch(`${origin}/images`, { method: 'POST', body: new URLSearchParams({ prompt: 'an attack at dawn', size: '64x64' }) });
+    const res = await fetch(`${origin}/images`, {
+      method: 'POST',
+      body: new URLSearchParams({ prompt: 'an attack at dawn', size: '64x64' }),
+    });
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.status).toBe(415);
     expect(sandbox.stats.generations.together).toBe(0);
@@ -50,7 +63,11 @@ describe('the Nest example app under attack', () => {
 
   it('refuses a text/plain POST (fetch with no-cors, navigator.sendBeacon) with 415 and spends nothing', async () => {
     const origin = await start();
-    const res = await fetch(`${origin}/images`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: GENERATION });
+    const res = await fetch(`${origin}/images`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: GENERATION,
+    });
     expect(res.status).toBe(415);
     expect(sandbox.stats.generations.together).toBe(0);
   });
@@ -71,9 +88,14 @@ describe('the Nest example app under attack', () => {
   });
 
   it('refuses to start on 0.0.0.0 without an API key, naming APP_API_KEY and never listening', async () => {
-    const child = spawnNode(NEST_MAIN, [], { env: { PORT: '0', HOST: '0.0.0.0', PICTOR_PROVIDER: 'sandbox', NO_COLOR: '1' } });
+    const child = spawnNode(NEST_MAIN, [], {
+      env: { PORT: '0', HOST: '0.0.0.0', PICTOR_PROVIDER: 'sandbox', NO_COLOR: '1' },
+    });
     // The fixed app stops before binding anything; a broken one is stopped as soon as it says it listens.
-    child.stdout.on('data', (chunk: Buffer | string) => String(chunk).includes('Listening on') && child.kill('SIGKILL'));
+    child.stdout.on(
+      'data',
+      (chunk: Buffer | string) => String(chunk).includes('Listening on') && child.kill('SIGKILL'),
+    );
     const run = await collect(child);
     const output = run.stdout + run.stderr;
     expect(output).not.toContain('Listening on');
@@ -120,15 +142,25 @@ describe('the Nest example app under attack', () => {
     // Each image takes ten minutes: only an abort ends this call within the test.
     const slow = await startSandbox({ port: 0, latencyMs: 600_000, log: (line) => sandboxLog.push(line) });
     try {
-      const origin = await start({ PICTOR_BASE_URL: slow.urls.together, PICTOR_TIMEOUT_MS: '3600000', PICTOR_MAX_RETRIES: '0' });
+      const origin = await start({
+        PICTOR_BASE_URL: slow.urls.together,
+        PICTOR_TIMEOUT_MS: '3600000',
+        PICTOR_MAX_RETRIES: '0',
+      });
       const client = request(`${origin}/images`, { method: 'POST', headers: { 'content-type': 'application/json' } });
       client.on('error', () => {}); // destroyed on purpose below
       client.end(GENERATION);
       await vi.waitFor(() => expect(slow.stats.generations.together).toBe(1), WAIT);
       client.destroy();
       // The provider saw its call cancelled before any answer, and the app says why it cancelled it.
-      await vi.waitFor(() => expect(sandboxLog.join('\n')).toMatch(/POST \/together\/v1\/images\/generations --- \(aborted\)/), WAIT);
-      await vi.waitFor(() => expect(app!.output()).toContain('The client disconnected: its generation was aborted'), WAIT);
+      await vi.waitFor(
+        () => expect(sandboxLog.join('\n')).toMatch(/POST \/together\/v1\/images\/generations --- \(aborted\)/),
+        WAIT,
+      );
+      await vi.waitFor(
+        () => expect(app!.output()).toContain('The client disconnected: its generation was aborted'),
+        WAIT,
+      );
       expect(slow.stats.imagesServed).toBe(0);
     } finally {
       await slow.close();
@@ -139,10 +171,14 @@ describe('the Nest example app under attack', () => {
     const origin = await start();
     // After rebinding evil.example to 127.0.0.1, the page's requests are same-origin and may send JSON, but name evil.example.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${origin}/images`, { method: 'POST', headers: { host: 'evil.example:3000', 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${origin}/images`,
+        { method: 'POST', headers: { host: 'evil.example:3000', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(GENERATION);
     });
@@ -153,7 +189,13 @@ describe('the Nest example app under attack', () => {
   it('keeps the escape sequences of a provider message out of its logs', async () => {
     const provider = await startHostileProvider();
     try {
-      const origin = await start({ PICTOR_PROVIDER: 'custom', PICTOR_DIALECT: 'openai', PICTOR_BASE_URL: `${provider.url}/v1`, PICTOR_MODEL: 'm', PICTOR_MAX_RETRIES: '0' });
+      const origin = await start({
+        PICTOR_PROVIDER: 'custom',
+        PICTOR_DIALECT: 'openai',
+        PICTOR_BASE_URL: `${provider.url}/v1`,
+        PICTOR_MODEL: 'm',
+        PICTOR_MAX_RETRIES: '0',
+      });
       expect((await fetch(`${origin}/images`, json())).status).toBe(502);
       const output = (await app!.stop()).stdout;
       app = undefined;
@@ -173,7 +215,11 @@ async function startHostileProvider(): Promise<{ url: string; close(): Promise<v
     '\r\n[Nest] 1 - LOG forged line\u0007\u009b31m\u0000';
   const server: Server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type: 'server_error' } })));
+    req.on('end', () =>
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message, type: 'server_error' } })),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -12,7 +12,12 @@ import { startSandboxCli, type SandboxCli } from './__fixtures__/sandbox-cli.ts'
 const MiB = 1024 * 1024;
 const SANDBOX_KEY = `sk-sandbox-attack-${randomBytes(12).toString('hex')}`;
 const PLAN = JSON.stringify([{ fault: 'server-error', times: 100 }]);
-const GENERATION = JSON.stringify({ model: 'dall-e-2', prompt: 'attack', size: '256x256', response_format: 'b64_json' });
+const GENERATION = JSON.stringify({
+  model: 'dall-e-2',
+  prompt: 'attack',
+  size: '256x256',
+  response_format: 'b64_json',
+});
 
 interface Reply {
   status: number;
@@ -29,33 +34,44 @@ function call(
   options: { headers?: Record<string, string>; body?: string } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sandbox.port, method, path, agent: false, headers: options.headers ?? {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port: sandbox.port, method, path, agent: false, headers: options.headers ?? {} },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
 }
 
 /** Reads a response to its end without keeping it; resolves with its status and byte count. */
-function drain(sandbox: SandboxCli, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; bytes: number; length: number }> {
+function drain(
+  sandbox: SandboxCli,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; bytes: number; length: number }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: sandbox.port, method, path, agent: false, headers }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, length: Number(res.headers['content-length']) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, bytes, length: Number(res.headers['content-length']) }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -66,7 +82,9 @@ function drain(sandbox: SandboxCli, method: string, path: string, headers: Recor
 function rawRequest(sandbox: SandboxCli, requestLine: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(sandbox.port, '127.0.0.1', () => {
-      socket.write(`${requestLine}\r\nHost: 127.0.0.1:${sandbox.port}\r\nAuthorization: Bearer any\r\nConnection: close\r\n\r\n`);
+      socket.write(
+        `${requestLine}\r\nHost: 127.0.0.1:${sandbox.port}\r\nAuthorization: Bearer any\r\nConnection: close\r\n\r\n`,
+      );
     });
     let text = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
@@ -75,11 +93,17 @@ function rawRequest(sandbox: SandboxCli, requestLine: string): Promise<string> {
   });
 }
 
-const json = (extra: Record<string, string> = {}): Record<string, string> => ({ 'content-type': 'application/json', ...extra });
+const json = (extra: Record<string, string> = {}): Record<string, string> => ({
+  'content-type': 'application/json',
+  ...extra,
+});
 const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
 
 function generate(sandbox: SandboxCli, key = 'any-key', headers: Record<string, string> = {}): Promise<Reply> {
-  return call(sandbox, 'POST', '/openai/v1/images/generations', { headers: { ...json(bearer(key)), ...headers }, body: GENERATION });
+  return call(sandbox, 'POST', '/openai/v1/images/generations', {
+    headers: { ...json(bearer(key)), ...headers },
+    body: GENERATION,
+  });
 }
 
 /** Waits until the sandbox has logged a marker request, so every line printed before it has arrived. */
@@ -107,10 +131,16 @@ describe('the sandbox under attack', () => {
         body: PLAN,
       });
       expect(crossSite.status).toBe(403);
-      const plain = await call(open, 'POST', '/_sandbox/faults', { headers: { 'content-type': 'text/plain' }, body: PLAN });
+      const plain = await call(open, 'POST', '/_sandbox/faults', {
+        headers: { 'content-type': 'text/plain' },
+        body: PLAN,
+      });
       expect(plain.status).toBe(415);
       expect(plain.json.error.message).toMatch(/application\/json/);
-      const form = await call(open, 'PUT', '/_sandbox/faults', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: PLAN });
+      const form = await call(open, 'PUT', '/_sandbox/faults', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: PLAN,
+      });
       expect(form.status).toBe(415);
       expect((await generate(open)).status).toBe(200);
 
@@ -124,7 +154,12 @@ describe('the sandbox under attack', () => {
 
   it('refuses a foreign Host on the control routes (DNS rebinding), and accepts its own names', async () => {
     try {
-      for (const host of [`evil.example:${open.port}`, 'evil.example', `127.0.0.1.nip.io:${open.port}`, `localhost:${open.port + 1}`]) {
+      for (const host of [
+        `evil.example:${open.port}`,
+        'evil.example',
+        `127.0.0.1.nip.io:${open.port}`,
+        `localhost:${open.port + 1}`,
+      ]) {
         const stats = await call(open, 'GET', '/_sandbox/stats', { headers: { host } });
         expect(stats.status, host).toBe(403);
         expect(stats.text).not.toMatch(/faultLog/);
@@ -132,7 +167,12 @@ describe('the sandbox under attack', () => {
         expect(put.status, host).toBe(403);
       }
       expect((await generate(open)).status).toBe(200);
-      for (const host of [`127.0.0.1:${open.port}`, `localhost:${open.port}`, `LOCALHOST:${open.port}`, `[::1]:${open.port}`]) {
+      for (const host of [
+        `127.0.0.1:${open.port}`,
+        `localhost:${open.port}`,
+        `LOCALHOST:${open.port}`,
+        `[::1]:${open.port}`,
+      ]) {
         expect((await call(open, 'GET', '/_sandbox/stats', { headers: { host } })).status, host).toBe(200);
       }
     } finally {
@@ -142,9 +182,17 @@ describe('the sandbox under attack', () => {
 
   it('refuses a request from a foreign Origin on the control routes, and accepts its own origin', async () => {
     try {
-      for (const origin of ['http://evil.example', 'null', `http://evil.example:${open.port}`, `https://127.0.0.1:${open.port}`]) {
+      for (const origin of [
+        'http://evil.example',
+        'null',
+        `http://evil.example:${open.port}`,
+        `https://127.0.0.1:${open.port}`,
+      ]) {
         expect((await call(open, 'GET', '/_sandbox/stats', { headers: { origin } })).status, origin).toBe(403);
-        expect((await call(open, 'PUT', '/_sandbox/faults', { headers: json({ origin }), body: PLAN })).status, origin).toBe(403);
+        expect(
+          (await call(open, 'PUT', '/_sandbox/faults', { headers: json({ origin }), body: PLAN })).status,
+          origin,
+        ).toBe(403);
         expect((await call(open, 'POST', '/_sandbox/stats/reset', { headers: { origin } })).status, origin).toBe(403);
       }
       expect((await generate(open)).status).toBe(200);
@@ -172,7 +220,9 @@ describe('the sandbox under attack', () => {
       const stats = await call(keyed, 'GET', '/_sandbox/stats', { headers: bearer(SANDBOX_KEY) });
       expect(stats.status).toBe(200);
       expect(stats.json.generations.openai).toBeGreaterThan(0);
-      expect((await call(keyed, 'PUT', '/_sandbox/faults', { headers: json(bearer(SANDBOX_KEY)), body: PLAN })).status).toBe(200);
+      expect(
+        (await call(keyed, 'PUT', '/_sandbox/faults', { headers: json(bearer(SANDBOX_KEY)), body: PLAN })).status,
+      ).toBe(200);
       expect((await generate(keyed, SANDBOX_KEY)).status).toBe(500);
       expect(await settledOutput(keyed)).not.toContain(SANDBOX_KEY.slice(-12));
     } finally {
@@ -189,7 +239,10 @@ describe('the sandbox under attack', () => {
       /** The path of an image URL whose image is padded to `bytes`. */
       const issue = async (bytes: number): Promise<string> => {
         const body = JSON.stringify({ ...JSON.parse(GENERATION), response_format: 'url' });
-        const res = await call(big, 'POST', '/openai/v1/images/generations', { headers: oversizedHeaders(bytes), body });
+        const res = await call(big, 'POST', '/openai/v1/images/generations', {
+          headers: oversizedHeaders(bytes),
+          body,
+        });
         const url = new URL(res.json.data[0].url);
         return url.pathname + url.search;
       };
@@ -227,7 +280,11 @@ describe('the sandbox under attack', () => {
     try {
       const fault = { 'x-sandbox-fault': 'server-error' };
       const post = (key: string): Promise<number> =>
-        fetch(`${limited.url}/openai/v1/images/generations`, { method: 'POST', headers: json({ ...bearer(key), ...fault }), body: '{}' }).then(async (res) => {
+        fetch(`${limited.url}/openai/v1/images/generations`, {
+          method: 'POST',
+          headers: json({ ...bearer(key), ...fault }),
+          body: '{}',
+        }).then(async (res) => {
           await res.arrayBuffer();
           return res.status;
         });

@@ -13,7 +13,9 @@ import { runNode } from './__fixtures__/run-node.ts';
 // The security review's secrets and internal-download findings (issue 14, items 5 and 6), each through the front
 // door concerned: core through its built entry, the CLI through its built binary.
 
-const PNG = await readFile(fileURLToPath(new URL('../../../packages/core/src/__fixtures__/tiny-3x2.png', import.meta.url)));
+const PNG = await readFile(
+  fileURLToPath(new URL('../../../packages/core/src/__fixtures__/tiny-3x2.png', import.meta.url)),
+);
 
 let dir: string;
 const clients: PictorClient[] = [];
@@ -57,10 +59,17 @@ describe('item 5: secrets', () => {
     const api = await gateway((req, res) =>
       sendJson(res, 200, {
         created: 1,
-        data: [{ url: `${images.url}/img.png?key=${KEY}` }, { url: `${images.url}/${KEY}/img.png` }, { b64_json: PNG.toString('base64') }],
+        data: [
+          { url: `${images.url}/img.png?key=${KEY}` },
+          { url: `${images.url}/${KEY}/img.png` },
+          { b64_json: PNG.toString('base64') },
+        ],
       }),
     );
-    const result = await client({ apiKey: KEY, baseURL: `${api.url}/v1`, maxRetries: 0 }).generate({ prompt: 'x', n: 3 });
+    const result = await client({ apiKey: KEY, baseURL: `${api.url}/v1`, maxRetries: 0 }).generate({
+      prompt: 'x',
+      n: 3,
+    });
     expect(images.requests).toHaveLength(2);
     expect(result.failures.map((f) => f.error.name)).toEqual(['DownloadError', 'DownloadError']);
     expect(errorLeaks(Object.fromEntries(result.failures.map((f) => [`image ${f.index}`, f.error])))).toEqual({});
@@ -72,7 +81,12 @@ describe('item 5: secrets', () => {
       sendJson(
         res,
         200,
-        { id: `gen-${KEY}`, created: 1, data: [{ b64_json: PNG.toString('base64'), revised_prompt: `drawn for ${KEY}` }], usage: { note: KEY } },
+        {
+          id: `gen-${KEY}`,
+          created: 1,
+          data: [{ b64_json: PNG.toString('base64'), revised_prompt: `drawn for ${KEY}` }],
+          usage: { note: KEY },
+        },
         { 'x-request-id': `req-${KEY}` },
       ),
     );
@@ -95,7 +109,9 @@ describe('item 5: secrets', () => {
   });
 
   it('a key with CR, LF or NUL is a ValidationError before the network', async () => {
-    const api = await gateway((req, res) => sendJson(res, 200, { created: 1, data: [{ b64_json: PNG.toString('base64') }] }));
+    const api = await gateway((req, res) =>
+      sendJson(res, 200, { created: 1, data: [{ b64_json: PNG.toString('base64') }] }),
+    );
     for (const key of [`${KEY}\r\nX-Injected: 1`, `${KEY}\nx`, `${KEY}\u0000`, `sk-a\rb-${KEY}`]) {
       let error: unknown;
       try {
@@ -118,7 +134,10 @@ describe('item 6: downloads to internal addresses', () => {
       res.end('INTERNAL-SECRET aws_secret_access_key=abc');
     });
     const api = await gateway((req, res) =>
-      sendJson(res, 200, { created: 1, data: [{ url: `http://metadata.cloud.example:${internal.port}/latest/meta-data/` }] }),
+      sendJson(res, 200, {
+        created: 1,
+        data: [{ url: `http://metadata.cloud.example:${internal.port}/latest/meta-data/` }],
+      }),
     );
     // The provider looks public; this resolver plays DNS, mapping both names to loopback (no traffic leaves it).
     const names: Record<string, string> = { 'api.gateway.example': '127.0.0.1', 'metadata.cloud.example': '127.0.0.1' };
@@ -128,7 +147,9 @@ describe('item 6: downloads to internal addresses', () => {
       return [address];
     };
     const baseURL = `http://api.gateway.example:${api.port}/v1`;
-    const refused = await thrown(client({ baseURL, resolveHost, maxRetries: 0 }).generate({ prompt: 'x', responseFormat: 'url' }));
+    const refused = await thrown(
+      client({ baseURL, resolveHost, maxRetries: 0 }).generate({ prompt: 'x', responseFormat: 'url' }),
+    );
     expect(DownloadError.isInstance(refused), String(refused)).toBe(true);
     expect((refused as DownloadError).reason).toBe('private-address');
     expect((refused as Error).message).toContain('metadata.cloud.example');
@@ -137,15 +158,23 @@ describe('item 6: downloads to internal addresses', () => {
     expect(internal.requests).toHaveLength(0);
 
     // A literal loopback address, and a redirect from a public-looking host to one, are refused the same way.
-    const literal = await gateway((req, res) => sendJson(res, 200, { created: 1, data: [{ url: `http://127.0.0.1:${internal.port}/secret` }] }));
+    const literal = await gateway((req, res) =>
+      sendJson(res, 200, { created: 1, data: [{ url: `http://127.0.0.1:${internal.port}/secret` }] }),
+    );
     const viaLiteral = await thrown(
-      client({ baseURL: `http://api.gateway.example:${literal.port}/v1`, resolveHost, maxRetries: 0 }).generate({ prompt: 'x', responseFormat: 'url' }),
+      client({ baseURL: `http://api.gateway.example:${literal.port}/v1`, resolveHost, maxRetries: 0 }).generate({
+        prompt: 'x',
+        responseFormat: 'url',
+      }),
     );
     expect((viaLiteral as DownloadError).reason).toBe('private-address');
     expect(internal.requests).toHaveLength(0);
 
     const allowed = await thrown(
-      client({ baseURL, resolveHost, maxRetries: 0, download: { allowPrivateAddresses: true } }).generate({ prompt: 'x', responseFormat: 'url' }),
+      client({ baseURL, resolveHost, maxRetries: 0, download: { allowPrivateAddresses: true } }).generate({
+        prompt: 'x',
+        responseFormat: 'url',
+      }),
     );
     // Allowed, it is fetched (and is no image).
     expect(internal.requests).toHaveLength(1);

@@ -2,15 +2,28 @@ import type { FaultLogEntry } from '@pictor/sandbox';
 import { describe, expect, it } from 'vitest';
 import { accountFaults, ObservationLedger } from './fault-accounting.ts';
 
-const post = (requestId?: string) => ({ method: 'POST', path: '/v1/images/generations', ...(requestId ? { requestId } : {}) });
-const fault = (requestId: string, name: FaultLogEntry['fault']): FaultLogEntry => ({ requestId, fault: name, provider: 'together', at: 0 });
+const post = (requestId?: string) => ({
+  method: 'POST',
+  path: '/v1/images/generations',
+  ...(requestId ? { requestId } : {}),
+});
+const fault = (requestId: string, name: FaultLogEntry['fault']): FaultLogEntry => ({
+  requestId,
+  fault: name,
+  provider: 'together',
+  at: 0,
+});
 
 describe('fault accounting', () => {
   it('matches retries by attempt and final errors by the last attempt, through request ids', () => {
     const ledger = new ObservationLedger();
     ledger.add({ exchanges: [post('a'), post('b')], retries: [{ attempt: 1, errorClass: 'RateLimitError' }] });
     ledger.add({ exchanges: [post('c')], retries: [], finalError: 'QuotaExceededError' });
-    ledger.add({ exchanges: [post('d'), { method: 'GET', path: '/files/x.png', status: 403 }], retries: [], finalError: 'DownloadError' });
+    ledger.add({
+      exchanges: [post('d'), { method: 'GET', path: '/files/x.png', status: 403 }],
+      retries: [],
+      finalError: 'DownloadError',
+    });
     const account = accountFaults([fault('a', 'rate-limit'), fault('c', 'quota'), fault('d', 'expired-url')], ledger);
     expect(account).toMatchObject({ injected: 3, accounted: 3, unaccounted: 0, unexplainedObservations: 0 });
     expect(account.byFault['rate-limit']).toMatchObject({ retried: 1, typedFinal: 0 });

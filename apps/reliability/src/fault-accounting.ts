@@ -53,8 +53,10 @@ export class ObservationLedger {
     const posts = task.exchanges.filter((e) => e.method === 'POST');
     // Every attempt but the last is followed by a retry event, so a task makes one POST more than it retries.
     if (posts.length !== task.retries.length + 1) this.inconsistentTasks += 1;
-    for (const { attempt, errorClass } of task.retries) this.#record(posts[attempt - 1], { outcome: 'retry', errorClass });
-    if (task.finalError !== undefined) this.#record(posts[posts.length - 1], { outcome: 'final', errorClass: task.finalError });
+    for (const { attempt, errorClass } of task.retries)
+      this.#record(posts[attempt - 1], { outcome: 'retry', errorClass });
+    if (task.finalError !== undefined)
+      this.#record(posts[posts.length - 1], { outcome: 'final', errorClass: task.finalError });
   }
 
   #record(exchange: Exchange | undefined, observation: Observation): void {

@@ -55,61 +55,80 @@ describe('pictor batch interrupted', () => {
     { prompt: 'nothing lost: the last pair', n: 2, seed: 77 },
   ];
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('by %s: finished images kept, manifest matches, a rerun makes only the rest, seeded bytes as a clean run', async (signal) => {
-    const dir = join(root, `cli-${signal}`);
-    const file = join(root, `prompts-${signal}.jsonl`);
-    await writeFile(file, PROMPTS.map((p) => JSON.stringify(p)).join('\n'));
-    const args = (out: string) => ['batch', file, '--provider', 'sandbox', '--base-url', slow.urls.together, '-s', '64x64', '--out', out, '--concurrency', '2'];
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'by %s: finished images kept, manifest matches, a rerun makes only the rest, seeded bytes as a clean run',
+    async (signal) => {
+      const dir = join(root, `cli-${signal}`);
+      const file = join(root, `prompts-${signal}.jsonl`);
+      await writeFile(file, PROMPTS.map((p) => JSON.stringify(p)).join('\n'));
+      const args = (out: string) => [
+        'batch',
+        file,
+        '--provider',
+        'sandbox',
+        '--base-url',
+        slow.urls.together,
+        '-s',
+        '64x64',
+        '--out',
+        out,
+        '--concurrency',
+        '2',
+      ];
 
-    // 1. Interrupt once the first prompt is saved.
-    const child = spawnNode(PICTOR_BIN, args(join(dir, 'interrupted')));
-    const done = collect(child);
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      child.stderr.on('data', (chunk: Buffer | string) => {
-        seen += chunk.toString();
-        if (/\[\d+\/7\] saved/.test(seen)) resolve();
+      // 1. Interrupt once the first prompt is saved.
+      const child = spawnNode(PICTOR_BIN, args(join(dir, 'interrupted')));
+      const done = collect(child);
+      await new Promise<void>((resolve) => {
+        let seen = '';
+        child.stderr.on('data', (chunk: Buffer | string) => {
+          seen += chunk.toString();
+          if (/\[\d+\/7\] saved/.test(seen)) resolve();
+        });
+        child.on('exit', () => resolve());
       });
-      child.on('exit', () => resolve());
-    });
-    child.kill(signal);
-    const interrupted = await done;
-    expect(interrupted.code, interrupted.stderr).toBe(130);
-    expect(interrupted.stderr).toMatch(/Interrupted: 7 prompts/);
+      child.kill(signal);
+      const interrupted = await done;
+      expect(interrupted.code, interrupted.stderr).toBe(130);
+      expect(interrupted.stderr).toMatch(/Interrupted: 7 prompts/);
 
-    const first = await checkFolder(join(dir, 'interrupted'));
-    expectConsistent(first);
-    expect(first.completeKeys.length).toBeGreaterThanOrEqual(1);
-    expect(first.completeKeys.length).toBeLessThan(PROMPTS.length);
+      const first = await checkFolder(join(dir, 'interrupted'));
+      expectConsistent(first);
+      expect(first.completeKeys.length).toBeGreaterThanOrEqual(1);
+      expect(first.completeKeys.length).toBeLessThan(PROMPTS.length);
 
-    // 2. Rerun: every complete prompt is skipped and its files left alone; only the rest is asked for.
-    const callsBefore = slow.stats.generations.together;
-    const rerun = await runNode(PICTOR_BIN, [...args(join(dir, 'interrupted')), '--json']);
-    expect(rerun.code, rerun.stderr).toBe(0);
-    const doc = JSON.parse(rerun.stdout) as { prompts: Array<{ line: number; status: string }> };
-    const skipped = doc.prompts.filter((p) => p.status === 'skipped').map((p) => p.line);
-    const generated = doc.prompts.filter((p) => p.status === 'generated').map((p) => p.line);
-    expect(skipped).toHaveLength(first.completeKeys.length);
-    expect(skipped.length + generated.length).toBe(PROMPTS.length);
-    const expectedCalls = generated.reduce((sum, line) => sum + callsFor(PROMPTS[line - 1]!.n), 0);
-    expect(slow.stats.generations.together - callsBefore).toBe(expectedCalls);
+      // 2. Rerun: every complete prompt is skipped and its files left alone; only the rest is asked for.
+      const callsBefore = slow.stats.generations.together;
+      const rerun = await runNode(PICTOR_BIN, [...args(join(dir, 'interrupted')), '--json']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      const doc = JSON.parse(rerun.stdout) as { prompts: Array<{ line: number; status: string }> };
+      const skipped = doc.prompts.filter((p) => p.status === 'skipped').map((p) => p.line);
+      const generated = doc.prompts.filter((p) => p.status === 'generated').map((p) => p.line);
+      expect(skipped).toHaveLength(first.completeKeys.length);
+      expect(skipped.length + generated.length).toBe(PROMPTS.length);
+      const expectedCalls = generated.reduce((sum, line) => sum + callsFor(PROMPTS[line - 1]!.n), 0);
+      expect(slow.stats.generations.together - callsBefore).toBe(expectedCalls);
 
-    const second = await checkFolder(join(dir, 'interrupted'));
-    expectConsistent(second);
-    expect(second.completeKeys).toHaveLength(PROMPTS.length);
-    expect(second.images).toHaveLength(PROMPTS.reduce((sum, p) => sum + p.n, 0));
-    for (const image of first.images.filter((i) => first.completeKeys.includes(i.key))) {
-      expect(second.images.find((i) => i.file === image.file), image.file).toMatchObject({ sha256: image.sha256, mtimeMs: image.mtimeMs });
-    }
+      const second = await checkFolder(join(dir, 'interrupted'));
+      expectConsistent(second);
+      expect(second.completeKeys).toHaveLength(PROMPTS.length);
+      expect(second.images).toHaveLength(PROMPTS.reduce((sum, p) => sum + p.n, 0));
+      for (const image of first.images.filter((i) => first.completeKeys.includes(i.key))) {
+        expect(
+          second.images.find((i) => i.file === image.file),
+          image.file,
+        ).toMatchObject({ sha256: image.sha256, mtimeMs: image.mtimeMs });
+      }
 
-    // 3. A clean run elsewhere gives the same bytes for every seeded image.
-    const clean = await runNode(PICTOR_BIN, args(join(dir, 'clean')));
-    expect(clean.code, clean.stderr).toBe(0);
-    const reference = await checkFolder(join(dir, 'clean'));
-    expectConsistent(reference);
-    expect(seeded(second).size).toBe(PROMPTS.filter((p) => p.seed !== undefined).reduce((sum, p) => sum + p.n, 0));
-    expect(seeded(second)).toEqual(seeded(reference));
-  });
+      // 3. A clean run elsewhere gives the same bytes for every seeded image.
+      const clean = await runNode(PICTOR_BIN, args(join(dir, 'clean')));
+      expect(clean.code, clean.stderr).toBe(0);
+      const reference = await checkFolder(join(dir, 'clean'));
+      expectConsistent(reference);
+      expect(seeded(second).size).toBe(PROMPTS.filter((p) => p.seed !== undefined).reduce((sum, p) => sum + p.n, 0));
+      expect(seeded(second)).toEqual(seeded(reference));
+    },
+  );
 });
 
 describe('the Action with a prompt the provider keeps failing', () => {
@@ -139,7 +158,14 @@ describe('the Action with a prompt the provider keeps failing', () => {
       await mkdir(w, { recursive: true });
       await writeFile(join(w, 'prompts.jsonl'), PROMPTS.map((p) => JSON.stringify(p)).join('\n'));
     }
-    const inputs = { 'prompts-file': 'prompts.jsonl', provider: 'together', 'api-key': 'sk-action-nothing-lost', 'base-url': proxy.url, size: '64x64', 'fail-on-partial': 'true' };
+    const inputs = {
+      'prompts-file': 'prompts.jsonl',
+      provider: 'together',
+      'api-key': 'sk-action-nothing-lost',
+      'base-url': proxy.url,
+      size: '64x64',
+      'fail-on-partial': 'true',
+    };
 
     // 1. One prompt fails on every attempt.
     proxy.failing.add(FAILING);
@@ -164,7 +190,10 @@ describe('the Action with a prompt the provider keeps failing', () => {
     expectConsistent(second);
     expect(second.completeKeys).toHaveLength(4);
     for (const image of first.images) {
-      expect(second.images.find((i) => i.file === image.file), image.file).toMatchObject({ sha256: image.sha256, mtimeMs: image.mtimeMs });
+      expect(
+        second.images.find((i) => i.file === image.file),
+        image.file,
+      ).toMatchObject({ sha256: image.sha256, mtimeMs: image.mtimeMs });
     }
     expect(JSON.parse(rerun.outputs.images!)).toHaveLength(10);
 

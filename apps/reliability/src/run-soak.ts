@@ -95,7 +95,8 @@ const PROMPTS = [
 function requestFor(i: number): { dialect: 'together' | 'openai'; request: ImageRequest } {
   const prompt = PROMPTS[i % PROMPTS.length]!;
   const responseFormat = i % 8 === 3 || i % 16 === 5 ? 'url' : 'base64';
-  if (i % 4 === 1) return { dialect: 'openai', request: { prompt, model: 'dall-e-2', size: '256x256', responseFormat } };
+  if (i % 4 === 1)
+    return { dialect: 'openai', request: { prompt, model: 'dall-e-2', size: '256x256', responseFormat } };
   return {
     dialect: 'together',
     request: { prompt, width: 64, height: 64, seed: i % 16, outputFormat: i % 2 ? 'jpeg' : 'png', responseFormat },
@@ -161,8 +162,20 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     onRetry,
   } as const;
   const clients: Record<'together' | 'openai', PictorClient> = {
-    together: createPictorClient({ ...common, provider: 'custom', dialect: 'together', baseURL: sandbox.urls.together, model: 'black-forest-labs/FLUX.1-schnell' }),
-    openai: createPictorClient({ ...common, provider: 'custom', dialect: 'openai', baseURL: sandbox.urls.openai, model: 'dall-e-2' }),
+    together: createPictorClient({
+      ...common,
+      provider: 'custom',
+      dialect: 'together',
+      baseURL: sandbox.urls.together,
+      model: 'black-forest-labs/FLUX.1-schnell',
+    }),
+    openai: createPictorClient({
+      ...common,
+      provider: 'custom',
+      dialect: 'openai',
+      baseURL: sandbox.urls.openai,
+      model: 'dall-e-2',
+    }),
   };
 
   const ledger = new ObservationLedger();
@@ -186,7 +199,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         task.finalError = error.name;
       } else {
         untypedFailures += 1;
-        if (untypedExamples.length < 5) untypedExamples.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+        if (untypedExamples.length < 5)
+          untypedExamples.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       }
     }
     if (measured) {
@@ -251,12 +265,28 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const growth = (endMemory.rss - startMemory.rss) / startMemory.rss;
   const failed = Object.values(failedByClass).reduce((a, b) => a + b, 0);
   const checks = [
-    { name: 'every request ended', pass: succeeded + failed + untypedFailures === options.requests, detail: `${succeeded + failed + untypedFailures} of ${options.requests}` },
+    {
+      name: 'every request ended',
+      pass: succeeded + failed + untypedFailures === options.requests,
+      detail: `${succeeded + failed + untypedFailures} of ${options.requests}`,
+    },
     { name: '0 untyped failures', pass: untypedFailures === 0, detail: String(untypedFailures) },
-    { name: '0 unhandled rejections', pass: unhandledRejections === 0 && uncaughtExceptions === 0, detail: `${unhandledRejections} rejections, ${uncaughtExceptions} exceptions` },
-    { name: '0 open sockets after close()', pass: clientSocketsAfterClose === 0 && sandboxSocketsAfterClose === 0, detail: `client ${clientSocketsAfterClose} (${clientSocketsBeforeClose} before close()), sandbox ${sandboxSocketsAfterClose}` },
+    {
+      name: '0 unhandled rejections',
+      pass: unhandledRejections === 0 && uncaughtExceptions === 0,
+      detail: `${unhandledRejections} rejections, ${uncaughtExceptions} exceptions`,
+    },
+    {
+      name: '0 open sockets after close()',
+      pass: clientSocketsAfterClose === 0 && sandboxSocketsAfterClose === 0,
+      detail: `client ${clientSocketsAfterClose} (${clientSocketsBeforeClose} before close()), sandbox ${sandboxSocketsAfterClose}`,
+    },
     { name: 'RSS growth < 10%', pass: growth < 0.1, detail: `${(growth * 100).toFixed(1)}%` },
-    { name: 'every fault accounted for', pass: faults.injected > 0 && faults.unaccounted === 0 && ledger.inconsistentTasks === 0, detail: `${faults.accounted} of ${faults.injected}${ledger.inconsistentTasks ? `, ${ledger.inconsistentTasks} inconsistent tasks` : ''}` },
+    {
+      name: 'every fault accounted for',
+      pass: faults.injected > 0 && faults.unaccounted === 0 && ledger.inconsistentTasks === 0,
+      detail: `${faults.accounted} of ${faults.injected}${ledger.inconsistentTasks ? `, ${ledger.inconsistentTasks} inconsistent tasks` : ''}`,
+    },
   ];
   return {
     options: shown,

@@ -35,30 +35,64 @@ async function run(inputs: Record<string, string>, key = KEY): Promise<VisibleRu
   expect(result.stdout.startsWith(mask), result.stdout.slice(0, 200)).toBe(true);
   return {
     code: result.code,
-    visible: { stdout: result.stdout.replace(mask, ''), stderr: result.stderr, summary: result.summary, outputs: result.outputsFile },
+    visible: {
+      stdout: result.stdout.replace(mask, ''),
+      stderr: result.stderr,
+      summary: result.summary,
+      outputs: result.outputsFile,
+    },
   };
 }
 
 function expectNoLeak(result: VisibleRun, key = KEY): void {
-  for (const [where, text] of Object.entries(result.visible)) expect(leaksIn(text, key), `${where}:\n${text}`).toEqual([]);
+  for (const [where, text] of Object.entries(result.visible))
+    expect(leaksIn(text, key), `${where}:\n${text}`).toEqual([]);
 }
 
-const MODEL = { together: 'black-forest-labs/FLUX.1-schnell', openai: 'dall-e-2', r9s: 'dall-e-2', 'ai-stats': 'openai/dall-e-2' } as const;
+const MODEL = {
+  together: 'black-forest-labs/FLUX.1-schnell',
+  openai: 'dall-e-2',
+  r9s: 'dall-e-2',
+  'ai-stats': 'openai/dall-e-2',
+} as const;
 const SIZE = { together: '64x64', openai: '256x256', r9s: '256x256', 'ai-stats': '256x256' } as const;
 
 describe('the Action never gives the key away', () => {
   it.each(Object.keys(MODEL) as Array<keyof typeof MODEL>)('a refused key at the %s stand-in', async (provider) => {
-    const result = await run({ prompt: 'one\ntwo', provider, 'base-url': guarded.urls[provider], model: MODEL[provider], size: SIZE[provider] });
+    const result = await run({
+      prompt: 'one\ntwo',
+      provider,
+      'base-url': guarded.urls[provider],
+      model: MODEL[provider],
+      size: SIZE[provider],
+    });
     expect(result.code).toBe(1);
     expect(result.visible.stdout).toMatch(/^::error::.*401/m);
     expect(result.visible.summary).not.toBe('');
     expectNoLeak(result);
   });
 
-  const FAULTS: FaultName[] = ['rate-limit', 'quota', 'server-error', 'unavailable', 'reset', 'truncated-json', 'malformed-json', 'invalid-base64', 'oversized', 'expired-url'];
+  const FAULTS: FaultName[] = [
+    'rate-limit',
+    'quota',
+    'server-error',
+    'unavailable',
+    'reset',
+    'truncated-json',
+    'malformed-json',
+    'invalid-base64',
+    'oversized',
+    'expired-url',
+  ];
   it.each(FAULTS)('every failure mode with a key the provider accepts: %s', async (fault) => {
     faulty.setFaults([{ fault, times: 3, retryAfter: 0 }]);
-    const result = await run({ prompt: 'one\ntwo', provider: 'together', 'base-url': faulty.urls.together, size: '64x64', 'fail-on-partial': 'false' });
+    const result = await run({
+      prompt: 'one\ntwo',
+      provider: 'together',
+      'base-url': faulty.urls.together,
+      size: '64x64',
+      'fail-on-partial': 'false',
+    });
     faulty.setFaults(undefined);
     expect(result.code === 0 || result.code === 1).toBe(true);
     expectNoLeak(result);

@@ -1,4 +1,10 @@
-import { createPictorClient, PictorError, type PictorClient, type PictorClientOptions, type RetryEvent } from '@pictor/core';
+import {
+  createPictorClient,
+  PictorError,
+  type PictorClient,
+  type PictorClientOptions,
+  type RetryEvent,
+} from '@pictor/core';
 import { FAULT_NAMES, startSandbox, type Sandbox } from '@pictor/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECHOES, startEchoGateway, type Echo, type EchoGateway } from './__fixtures__/echo-gateway.ts';
@@ -29,7 +35,9 @@ function client(options: PictorClientOptions): PictorClient {
 }
 
 /** Runs `fn`, returning what it threw plus every error handed to `onRetry` on the way. */
-async function failures(make: (onRetry: (e: RetryEvent) => void) => Promise<unknown>): Promise<Record<string, unknown>> {
+async function failures(
+  make: (onRetry: (e: RetryEvent) => void) => Promise<unknown>,
+): Promise<Record<string, unknown>> {
   const seen: Record<string, unknown> = {};
   let n = 0;
   const result = await make((event) => {
@@ -57,17 +65,28 @@ const STAND_INS = [
 ] as const;
 
 describe('core never gives the key away', () => {
-  it.each(STAND_INS)('a refused key at the $provider stand-in: generate and listModels', async ({ provider, model }) => {
-    const seen = await failures((onRetry) =>
-      client({ provider, apiKey: KEY, baseURL: guarded.urls[provider], model, onRetry }).generate({ prompt: 'a locked door' }),
-    );
-    const models = await failures((onRetry) => client({ provider, apiKey: KEY, baseURL: guarded.urls[provider], onRetry }).listModels());
-    expect((seen.thrown as PictorError).name).toBe('AuthenticationError');
-    expect((models.thrown as PictorError).name).toBe('AuthenticationError');
-    // The stand-in masks the key as the provider does (first 3 and last 4 characters): the test can see a leak.
-    expect((seen.thrown as { providerMessage: string }).providerMessage).toMatch(/Incorrect API key provided: sk-\*+/);
-    expect(errorLeaks({ ...seen, ...Object.fromEntries(Object.entries(models).map(([k, v]) => [`models ${k}`, v])) })).toEqual({});
-  });
+  it.each(STAND_INS)(
+    'a refused key at the $provider stand-in: generate and listModels',
+    async ({ provider, model }) => {
+      const seen = await failures((onRetry) =>
+        client({ provider, apiKey: KEY, baseURL: guarded.urls[provider], model, onRetry }).generate({
+          prompt: 'a locked door',
+        }),
+      );
+      const models = await failures((onRetry) =>
+        client({ provider, apiKey: KEY, baseURL: guarded.urls[provider], onRetry }).listModels(),
+      );
+      expect((seen.thrown as PictorError).name).toBe('AuthenticationError');
+      expect((models.thrown as PictorError).name).toBe('AuthenticationError');
+      // The stand-in masks the key as the provider does (first 3 and last 4 characters): the test can see a leak.
+      expect((seen.thrown as { providerMessage: string }).providerMessage).toMatch(
+        /Incorrect API key provided: sk-\*+/,
+      );
+      expect(
+        errorLeaks({ ...seen, ...Object.fromEntries(Object.entries(models).map(([k, v]) => [`models ${k}`, v])) }),
+      ).toEqual({});
+    },
+  );
 
   it.each(FAULT_NAMES)('every failure mode: %s (retries exhausted, base64 and URL answers)', async (fault) => {
     const headers = { 'x-sandbox-fault': fault, 'x-sandbox-delay-ms': '15000', 'x-sandbox-retry-after': '0' };
@@ -80,14 +99,26 @@ describe('core never gives the key away', () => {
       download: { maxBytes: 64 * 1024 },
     };
     const together = await failures((onRetry) =>
-      client({ ...common, provider: 'together', baseURL: open.urls.together, onRetry }).generate({ prompt: 'x', width: 64, height: 64 }),
+      client({ ...common, provider: 'together', baseURL: open.urls.together, onRetry }).generate({
+        prompt: 'x',
+        width: 64,
+        height: 64,
+      }),
     );
     const openai = await failures((onRetry) =>
-      client({ ...common, provider: 'openai', baseURL: open.urls.openai, onRetry }).generate({ prompt: 'x', model: 'dall-e-2', size: '256x256', responseFormat: 'url' }),
+      client({ ...common, provider: 'openai', baseURL: open.urls.openai, onRetry }).generate({
+        prompt: 'x',
+        model: 'dall-e-2',
+        size: '256x256',
+        responseFormat: 'url',
+      }),
     );
     expect(Object.keys(together).length + Object.keys(openai).length).toBeGreaterThan(0);
-    for (const error of [together.thrown, openai.thrown].filter(Boolean)) expect(PictorError.isInstance(error)).toBe(true);
-    expect(errorLeaks({ ...together, ...Object.fromEntries(Object.entries(openai).map(([k, v]) => [`openai ${k}`, v])) })).toEqual({});
+    for (const error of [together.thrown, openai.thrown].filter(Boolean))
+      expect(PictorError.isInstance(error)).toBe(true);
+    expect(
+      errorLeaks({ ...together, ...Object.fromEntries(Object.entries(openai).map(([k, v]) => [`openai ${k}`, v])) }),
+    ).toEqual({});
   });
 
   describe('a gateway that echoes the key back', () => {
@@ -103,7 +134,15 @@ describe('core never gives the key away', () => {
       const key = echo === 'escaped' ? KEY_WITH_SLASH : KEY;
       for (const dialect of ['together', 'openai'] as const) {
         const seen = await failures((onRetry) =>
-          client({ provider: 'custom', dialect, baseURL: gateway.url(echo), apiKey: key, model: 'm', maxRetries: 2, onRetry }).generate({ prompt: 'x' }),
+          client({
+            provider: 'custom',
+            dialect,
+            baseURL: gateway.url(echo),
+            apiKey: key,
+            model: 'm',
+            maxRetries: 2,
+            onRetry,
+          }).generate({ prompt: 'x' }),
         );
         expect(PictorError.isInstance(seen.thrown), String(seen.thrown)).toBe(true);
         expect(errorLeaks(seen, key)).toEqual({});
@@ -115,7 +154,11 @@ describe('core never gives the key away', () => {
     for (const key of [`${KEY}\nX-Injected: 1`, `${KEY}\u2026`, `${KEY}\u0000`]) {
       // Refused as the client is made (a ValidationError naming apiKey), so nothing is sent.
       const seen = await failures(async (onRetry) =>
-        client({ provider: 'together', apiKey: key, baseURL: open.urls.together, maxRetries: 1, onRetry }).generate({ prompt: 'x', width: 64, height: 64 }),
+        client({ provider: 'together', apiKey: key, baseURL: open.urls.together, maxRetries: 1, onRetry }).generate({
+          prompt: 'x',
+          width: 64,
+          height: 64,
+        }),
       );
       expect((seen.thrown as PictorError).name, String(seen.thrown)).toBe('ValidationError');
       expect(errorLeaks(seen)).toEqual({});

@@ -41,7 +41,14 @@ function context(credentials: Parameters, parameters: Parameters, continueOnFail
   }
   return {
     getInputData: () => [{ json: {} }],
-    getNode: () => ({ id: 'n1', name: 'Pictor', type: 'n8n-nodes-pictor.pictor', typeVersion: 1, position: [0, 0], parameters: {} }),
+    getNode: () => ({
+      id: 'n1',
+      name: 'Pictor',
+      type: 'n8n-nodes-pictor.pictor',
+      typeVersion: 1,
+      position: [0, 0],
+      parameters: {},
+    }),
     getCredentials: async () => ({ ...credentials }),
     continueOnFail: () => continueOnFail,
     getExecutionCancelSignal: () => undefined,
@@ -67,7 +74,10 @@ function context(credentials: Parameters, parameters: Parameters, continueOnFail
 }
 
 /** Runs the node with and without Continue On Fail; returns the error items and the thrown error. */
-async function run(credentials: Parameters, parameters: Parameters): Promise<{ items: INodeExecutionData[]; thrown: unknown }> {
+async function run(
+  credentials: Parameters,
+  parameters: Parameters,
+): Promise<{ items: INodeExecutionData[]; thrown: unknown }> {
   const node = new Pictor();
   const [items = []] = (await node.execute!.call(context(credentials, parameters, true))) as INodeExecutionData[][];
   const thrown = await Promise.resolve(node.execute!.call(context(credentials, parameters, false))).then(
@@ -82,28 +92,47 @@ const STAND_INS = [
   { provider: 'openai', model: 'dall-e-2', size: { size: 'default' } },
   { provider: 'r9s', model: 'dall-e-2', size: { size: 'default' } },
   { provider: 'ai-stats', model: 'openai/dall-e-2', size: { size: 'default' } },
-  { provider: 'custom-together', model: 'black-forest-labs/FLUX.1-schnell', size: { size: 'custom', width: 64, height: 64 }, standIn: 'together' },
+  {
+    provider: 'custom-together',
+    model: 'black-forest-labs/FLUX.1-schnell',
+    size: { size: 'custom', width: 64, height: 64 },
+    standIn: 'together',
+  },
   { provider: 'custom-openai', model: 'dall-e-2', size: { size: 'default' }, standIn: 'openai' },
 ] as const;
 
 describe('the n8n node never gives the key away', () => {
-  it.each(STAND_INS)('a refused key with the $provider credential: error items and thrown errors (generate, listModels)', async (target) => {
-    const baseUrl = guarded.urls['standIn' in target ? target.standIn : target.provider];
-    const credentials = { provider: target.provider, apiKey: KEY, baseUrl };
-    const model = { __rl: true, mode: 'id', value: target.model };
-    const generate = await run(credentials, { prompt: 'a locked door', model, ...target.size });
-    const list = await run(credentials, { operation: 'listModels' });
-    for (const { items, thrown } of [generate, list]) {
-      expect(items).toHaveLength(1);
-      expect(items[0]!.json).toMatchObject({ name: 'AuthenticationError', status: 401 });
-      expect(leaksIn(JSON.stringify(items)), JSON.stringify(items)).toEqual([]);
-      expect(leaksIn(inspect(items, { depth: 10 }))).toEqual([]);
-      expect((thrown as Error).constructor.name).toBe('NodeApiError');
-      expect(errorLeaks({ thrown })).toEqual({});
-    }
-  });
+  it.each(STAND_INS)(
+    'a refused key with the $provider credential: error items and thrown errors (generate, listModels)',
+    async (target) => {
+      const baseUrl = guarded.urls['standIn' in target ? target.standIn : target.provider];
+      const credentials = { provider: target.provider, apiKey: KEY, baseUrl };
+      const model = { __rl: true, mode: 'id', value: target.model };
+      const generate = await run(credentials, { prompt: 'a locked door', model, ...target.size });
+      const list = await run(credentials, { operation: 'listModels' });
+      for (const { items, thrown } of [generate, list]) {
+        expect(items).toHaveLength(1);
+        expect(items[0]!.json).toMatchObject({ name: 'AuthenticationError', status: 401 });
+        expect(leaksIn(JSON.stringify(items)), JSON.stringify(items)).toEqual([]);
+        expect(leaksIn(inspect(items, { depth: 10 }))).toEqual([]);
+        expect((thrown as Error).constructor.name).toBe('NodeApiError');
+        expect(errorLeaks({ thrown })).toEqual({});
+      }
+    },
+  );
 
-  const FAULTS: FaultName[] = ['rate-limit', 'quota', 'server-error', 'unavailable', 'reset', 'slow-headers', 'truncated-json', 'malformed-json', 'invalid-base64', 'expired-url'];
+  const FAULTS: FaultName[] = [
+    'rate-limit',
+    'quota',
+    'server-error',
+    'unavailable',
+    'reset',
+    'slow-headers',
+    'truncated-json',
+    'malformed-json',
+    'invalid-base64',
+    'expired-url',
+  ];
   it.each(FAULTS)('every failure mode with a key the provider accepts: %s', async (fault) => {
     faulty.setFaults([{ fault, times: 20, retryAfter: 0, delayMs: 15_000 }]);
     const credentials = { provider: 'custom-together', apiKey: KEY, baseUrl: faulty.urls.together };

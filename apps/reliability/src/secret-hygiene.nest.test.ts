@@ -32,8 +32,13 @@ interface Exchange {
 }
 
 /** Boots the app with `env`, runs `requests` against it, stops it; returns the answers and everything it logged. */
-async function withApp(env: Record<string, string>, requests: (origin: string) => Promise<Exchange[]>): Promise<{ answers: Exchange[]; run: NodeRun }> {
-  const child = spawnNode(NEST_MAIN, [], { env: { PORT: '0', HOST: '127.0.0.1', PICTOR_MAX_RETRIES: '1', PICTOR_TIMEOUT_MS: '1000', ...env } });
+async function withApp(
+  env: Record<string, string>,
+  requests: (origin: string) => Promise<Exchange[]>,
+): Promise<{ answers: Exchange[]; run: NodeRun }> {
+  const child = spawnNode(NEST_MAIN, [], {
+    env: { PORT: '0', HOST: '127.0.0.1', PICTOR_MAX_RETRIES: '1', PICTOR_TIMEOUT_MS: '1000', ...env },
+  });
   const finished = collect(child);
   const origin = await new Promise<string>((resolve, reject) => {
     let seen = '';
@@ -62,7 +67,8 @@ async function exchange(url: string, init?: RequestInit): Promise<Exchange> {
   return { status: res.status, text: `${res.status} ${res.statusText}\n${headers}\n\n${await res.text()}` };
 }
 
-const post = (origin: string, body: unknown) => exchange(`${origin}/images`, { method: 'POST', body: JSON.stringify(body) });
+const post = (origin: string, body: unknown) =>
+  exchange(`${origin}/images`, { method: 'POST', body: JSON.stringify(body) });
 
 function expectNoLeak(result: { answers: Exchange[]; run: NodeRun }, key = KEY): void {
   for (const answer of result.answers) expect(leaksIn(answer.text, key), answer.text).toEqual([]);
@@ -70,21 +76,48 @@ function expectNoLeak(result: { answers: Exchange[]; run: NodeRun }, key = KEY):
   expect(leaksIn(result.run.stderr, key), result.run.stderr).toEqual([]);
 }
 
-const MODEL = { together: 'black-forest-labs/FLUX.1-schnell', openai: 'dall-e-2', r9s: 'dall-e-2', 'ai-stats': 'openai/dall-e-2' } as const;
+const MODEL = {
+  together: 'black-forest-labs/FLUX.1-schnell',
+  openai: 'dall-e-2',
+  r9s: 'dall-e-2',
+  'ai-stats': 'openai/dall-e-2',
+} as const;
 const SIZE = { together: '64x64', openai: '256x256', r9s: '256x256', 'ai-stats': '256x256' } as const;
 
 describe('the Nest app never gives the key away', () => {
-  it.each(Object.keys(MODEL) as Array<keyof typeof MODEL>)('a refused key at the %s stand-in: POST /images, GET /health, logs', async (provider) => {
-    const result = await withApp(
-      { PICTOR_PROVIDER: provider, PICTOR_BASE_URL: guarded.urls[provider], PICTOR_API_KEY: KEY, PICTOR_MODEL: MODEL[provider] },
-      async (origin) => [await post(origin, { prompt: 'a locked door', size: SIZE[provider] }), await exchange(`${origin}/health`)],
-    );
-    expect(result.answers[0]!.status).toBe(502);
-    expect(result.answers[1]!.status).toBeGreaterThanOrEqual(500);
-    expectNoLeak(result);
-  });
+  it.each(Object.keys(MODEL) as Array<keyof typeof MODEL>)(
+    'a refused key at the %s stand-in: POST /images, GET /health, logs',
+    async (provider) => {
+      const result = await withApp(
+        {
+          PICTOR_PROVIDER: provider,
+          PICTOR_BASE_URL: guarded.urls[provider],
+          PICTOR_API_KEY: KEY,
+          PICTOR_MODEL: MODEL[provider],
+        },
+        async (origin) => [
+          await post(origin, { prompt: 'a locked door', size: SIZE[provider] }),
+          await exchange(`${origin}/health`),
+        ],
+      );
+      expect(result.answers[0]!.status).toBe(502);
+      expect(result.answers[1]!.status).toBeGreaterThanOrEqual(500);
+      expectNoLeak(result);
+    },
+  );
 
-  const FAULTS: FaultName[] = ['rate-limit', 'quota', 'server-error', 'unavailable', 'reset', 'slow-headers', 'truncated-json', 'malformed-json', 'invalid-base64', 'expired-url'];
+  const FAULTS: FaultName[] = [
+    'rate-limit',
+    'quota',
+    'server-error',
+    'unavailable',
+    'reset',
+    'slow-headers',
+    'truncated-json',
+    'malformed-json',
+    'invalid-base64',
+    'expired-url',
+  ];
   it('every failure mode with a key the provider accepts', async () => {
     const result = await withApp(
       { PICTOR_PROVIDER: 'together', PICTOR_BASE_URL: faulty.urls.together, PICTOR_API_KEY: KEY },
@@ -105,7 +138,13 @@ describe('the Nest app never gives the key away', () => {
   it.each(Object.entries(ECHOES) as Array<[Echo, string]>)('a gateway echoing the key %s: %s', async (echo) => {
     const key = echo === 'escaped' ? KEY.replace(/-/g, '/') : KEY;
     const result = await withApp(
-      { PICTOR_PROVIDER: 'custom', PICTOR_DIALECT: 'openai', PICTOR_BASE_URL: gateway.url(echo), PICTOR_API_KEY: key, PICTOR_MODEL: 'm' },
+      {
+        PICTOR_PROVIDER: 'custom',
+        PICTOR_DIALECT: 'openai',
+        PICTOR_BASE_URL: gateway.url(echo),
+        PICTOR_API_KEY: key,
+        PICTOR_MODEL: 'm',
+      },
       async (origin) => [await post(origin, { prompt: 'x' }), await exchange(`${origin}/health`)],
     );
     expect(result.answers[0]!.status).toBeGreaterThanOrEqual(400);

@@ -27,15 +27,17 @@ export function formatSoakReport(report: SoakReport): string {
     '',
     '  fault            injected  retried  typed final  (by count)  unaccounted',
   ];
-  for (const [name, t] of Object.entries(faults.byFault) as Array<[FaultName, NonNullable<(typeof faults.byFault)[FaultName]>]>) {
+  for (const [name, t] of Object.entries(faults.byFault) as Array<
+    [FaultName, NonNullable<(typeof faults.byFault)[FaultName]>]
+  >) {
     lines.push(
       `  ${name.padEnd(16)} ${String(t.injected).padStart(8)} ${String(t.retried).padStart(8)} ${String(t.typedFinal).padStart(12)} ${String(t.byCount).padStart(11)} ${String(t.unaccounted).padStart(12)}`,
     );
   }
   lines.push(
     '',
-    '  Matching: the sandbox logs each injected fault with its request id; undici\'s diagnostics channels tie every HTTP',
-    '  attempt of a generate() to that id (x-request-id), and core\'s onRetry events (attempt k) and final typed errors to',
+    "  Matching: the sandbox logs each injected fault with its request id; undici's diagnostics channels tie every HTTP",
+    "  attempt of a generate() to that id (x-request-id), and core's onRetry events (attempt k) and final typed errors to",
     '  the attempt. A fault counts when its attempt surfaced as the expected class (429 → RateLimitError or',
     '  QuotaExceededError, 500/503 → InternalServerError/ServiceUnavailableError, reset → ConnectionError, bad bodies →',
     '  ResponseValidationError, expired URL → DownloadError). Held-back headers never reach the client, so slow-headers',
@@ -44,7 +46,8 @@ export function formatSoakReport(report: SoakReport): string {
   );
   if (faults.examples.length) lines.push('', '  Unaccounted faults:', ...faults.examples.map((e) => `    ${e}`));
   lines.push('');
-  for (const check of report.checks) lines.push(`  ${check.pass ? 'PASS' : 'FAIL'}  ${check.name.padEnd(30)} ${check.detail}`);
+  for (const check of report.checks)
+    lines.push(`  ${check.pass ? 'PASS' : 'FAIL'}  ${check.name.padEnd(30)} ${check.detail}`);
   lines.push('', report.pass ? 'PASS' : 'FAIL');
   return lines.join('\n');
 }

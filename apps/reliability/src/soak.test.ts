@@ -12,9 +12,13 @@ describe('fault soak, CI short form (the full run is `pnpm soak`)', () => {
   it('500 requests with 15% faults: 0 untyped failures, 0 unhandled rejections, 0 open sockets, RSS < +10%, every fault accounted for', async () => {
     // Its own process, run as `pnpm soak` runs it (GC exposed, young generation pinned: see SoakOptions.warmup),
     // nothing of vitest's in its heap; a shorter warm-up than the full run's.
-    const result = await run(process.execPath, ['--expose-gc', '--max-semi-space-size=16', SOAK, '--requests', '500', '--warmup', '1000', '--json'], {
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: { stdout?: string; stderr?: string; code?: number }) => error);
+    const result = await run(
+      process.execPath,
+      ['--expose-gc', '--max-semi-space-size=16', SOAK, '--requests', '500', '--warmup', '1000', '--json'],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((error: { stdout?: string; stderr?: string; code?: number }) => error);
     const report = JSON.parse(result.stdout ?? '{}') as SoakReport;
     const failing = (report.checks ?? []).filter((c) => !c.pass);
     expect(failing, result.stderr).toEqual([]);

@@ -58,7 +58,8 @@ async function main(): Promise<number> {
     console.error(`soak: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (!(globalThis as { gc?: unknown }).gc) console.error('soak: run node with --expose-gc (and --max-semi-space-size=16) for a steady RSS reading');
+  if (!(globalThis as { gc?: unknown }).gc)
+    console.error('soak: run node with --expose-gc (and --max-semi-space-size=16) for a steady RSS reading');
   const report = await runSoak({
     ...options,
     onProgress: (done, total) => {
@@ -68,7 +69,9 @@ async function main(): Promise<number> {
       ? {
           onMemory: (done: number, m: NodeJS.MemoryUsage) => {
             const mb = (n: number) => (n / 1048576).toFixed(1);
-            process.stderr.write(`soak: memory after ${done}: rss ${mb(m.rss)} heap ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MiB\n`);
+            process.stderr.write(
+              `soak: memory after ${done}: rss ${mb(m.rss)} heap ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MiB\n`,
+            );
           },
         }
       : {}),

@@ -9,11 +9,29 @@ describe('action.yml', () => {
     expect(action.branding.color).toBeTruthy();
     expect(Object.keys(action.inputs)).toEqual(
       expect.arrayContaining([
-        'prompt', 'prompts-file', 'provider', 'model', 'base-url', 'api-key', 'n', 'size', 'aspect-ratio', 'width',
-        'height', 'seed', 'steps', 'output-format', 'output-dir', 'file-name', 'skip-existing', 'fail-on-partial',
+        'prompt',
+        'prompts-file',
+        'provider',
+        'model',
+        'base-url',
+        'api-key',
+        'n',
+        'size',
+        'aspect-ratio',
+        'width',
+        'height',
+        'seed',
+        'steps',
+        'output-format',
+        'output-dir',
+        'file-name',
+        'skip-existing',
+        'fail-on-partial',
       ]),
     );
-    expect(Object.keys(action.outputs)).toEqual(expect.arrayContaining(['images', 'manifest', 'count', 'generated', 'skipped']));
+    expect(Object.keys(action.outputs)).toEqual(
+      expect.arrayContaining(['images', 'manifest', 'count', 'generated', 'skipped']),
+    );
     expect(action.inputs['output-dir']!.default).toBe('generated-images');
     expect(action.inputs['skip-existing']!.default).toBe('true');
     expect(action.inputs['fail-on-partial']!.default).toBe('true');

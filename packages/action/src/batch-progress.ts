@@ -37,18 +37,16 @@ function describeWarning(warning: PictorWarning): string {
 /** Every image of a batch, in job order, as the log, the outputs and the summary show it. */
 export function imageRows(report: BatchReport): ImageRow[] {
   return report.outcomes.flatMap((outcome) =>
-    outcome.images.map(
-      (image): ImageRow => ({
-        path: displayPath(image.path),
-        prompt: outcome.prompt,
-        seed: image.seed,
-        width: image.width,
-        height: image.height,
-        sha256: image.sha256,
-        url: image.url,
-        status: outcome.status === 'skipped' ? 'skipped' : 'generated',
-      }),
-    ),
+    outcome.images.map((image): ImageRow => ({
+      path: displayPath(image.path),
+      prompt: outcome.prompt,
+      seed: image.seed,
+      width: image.width,
+      height: image.height,
+      sha256: image.sha256,
+      url: image.url,
+      status: outcome.status === 'skipped' ? 'skipped' : 'generated',
+    })),
   );
 }
 
@@ -61,7 +59,8 @@ export function createBatchProgress(total: number) {
     const { outcome } = event;
     const title = `[${event.position + 1}/${total}] "${outcome.prompt}"`;
     const n = outcome.images.length;
-    const failed = event.type === 'saved' && event.result.failures.length ? ` (${event.result.failures.length} failed)` : '';
+    const failed =
+      event.type === 'saved' && event.result.failures.length ? ` (${event.result.failures.length} failed)` : '';
     log.startGroup(
       event.type === 'skipped'
         ? `${title}: skipped, ${n} image(s) already generated`
@@ -71,7 +70,9 @@ export function createBatchProgress(total: number) {
     );
     const status = event.type === 'skipped' ? 'skipped' : 'generated';
     for (const image of outcome.images) {
-      log.info(`${status} "${outcome.prompt}" seed=${image.seed ?? 'random'} size=${image.width}x${image.height} ${displayPath(image.path)}`);
+      log.info(
+        `${status} "${outcome.prompt}" seed=${image.seed ?? 'random'} size=${image.width}x${image.height} ${displayPath(image.path)}`,
+      );
     }
     if (outcome.error) log.info(`${outcome.error.name}: ${outcome.error.message}`);
     log.endGroup();

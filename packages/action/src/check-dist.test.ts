@@ -13,7 +13,10 @@ describe('check-dist', () => {
     execFileSync(process.execPath, ['build.mjs', out], { cwd: packageDir });
     const rebuilt = await readFile(out);
     // What git holds, not the working copy: `pnpm run build` rewrites that one before the tests run.
-    const committed = execFileSync('git', ['show', 'HEAD:./dist/index.js'], { cwd: packageDir, maxBuffer: 64 * 1024 * 1024 });
+    const committed = execFileSync('git', ['show', 'HEAD:./dist/index.js'], {
+      cwd: packageDir,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(
       rebuilt.equals(committed),
       'dist/index.js is stale: run `npx -y pnpm@12.21.0 --filter @pictor/action run build` and commit packages/action/dist',

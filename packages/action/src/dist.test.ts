@@ -22,7 +22,12 @@ afterAll(async () => {
 
 /** Everything the run left where a user or a later step could read it, except the add-mask command itself. */
 function everythingVisible(result: RunnerResult, key: string): string {
-  return [result.stdout.replace(`::add-mask::${key}\n`, ''), result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n');
+  return [
+    result.stdout.replace(`::add-mask::${key}\n`, ''),
+    result.stderr,
+    result.summary,
+    JSON.stringify(result.outputs),
+  ].join('\n');
 }
 
 describe('dist/index.js run as the GitHub runner runs it', () => {
@@ -46,7 +51,13 @@ describe('dist/index.js run as the GitHub runner runs it', () => {
 
     const paths = JSON.parse(first.outputs.images!) as string[];
     expect(paths).toHaveLength(4);
-    expect(first.outputs).toMatchObject({ count: '4', generated: '4', skipped: '0', failed: '0', manifest: 'generated-images/manifest.json' });
+    expect(first.outputs).toMatchObject({
+      count: '4',
+      generated: '4',
+      skipped: '0',
+      failed: '0',
+      manifest: 'generated-images/manifest.json',
+    });
     for (const path of paths) {
       expect(path).toMatch(/^generated-images\/a-(red-fox-in-the-snow|blue-whale-at-dawn)-[0-9a-f]{8}-[01]\.\w+$/);
       expect(existsSync(join(workspace, path))).toBe(true);
@@ -55,7 +66,9 @@ describe('dist/index.js run as the GitHub runner runs it', () => {
     }
     expect(first.stdout.match(/^::group::/gm)).toHaveLength(2);
     expect(first.stdout.match(/^::endgroup::/gm)).toHaveLength(2);
-    expect(first.summary).toContain('<tr><th>File</th><th>Prompt</th><th>Seed</th><th>Size</th><th>SHA-256</th><th>Run</th></tr>');
+    expect(first.summary).toContain(
+      '<tr><th>File</th><th>Prompt</th><th>Seed</th><th>Size</th><th>SHA-256</th><th>Run</th></tr>',
+    );
     expect(first.summary).toContain('<td>a blue whale at dawn</td><td>42</td><td>768×512</td>');
 
     const calls = sandbox.stats.generations.together;
@@ -68,7 +81,7 @@ describe('dist/index.js run as the GitHub runner runs it', () => {
     expect(everythingVisible(second, KEY)).not.toContain(KEY);
   });
 
-  it('a wrong key fails the step with the provider\'s clear message and never shows the key', async () => {
+  it("a wrong key fails the step with the provider's clear message and never shows the key", async () => {
     const workspace = await mkdtemp(join(tmpdir(), 'pictor-workspace-'));
     const wrong = 'pictor-wrong-key-0c4f7a13';
     const result = await runLikeRunner(workspace, {
@@ -80,7 +93,9 @@ describe('dist/index.js run as the GitHub runner runs it', () => {
 
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(`::add-mask::${wrong}\n`);
-    expect(result.stdout).toMatch(/^::error::1 of 1 prompt\(s\) failed:%0Aline 1 "a locked door": AuthenticationError: 401 Unauthorized: .+$/m);
+    expect(result.stdout).toMatch(
+      /^::error::1 of 1 prompt\(s\) failed:%0Aline 1 "a locked door": AuthenticationError: 401 Unauthorized: .+$/m,
+    );
     expect(everythingVisible(result, wrong)).not.toContain(wrong);
     expect(result.outputs).toMatchObject({ count: '0', generated: '0', failed: '1' });
   });

@@ -41,12 +41,17 @@ describe('@github/local-action', () => {
         `GITHUB_WORKSPACE=${dir}`,
       ].join('\n'),
     );
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name)));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name)),
+    );
     env.PATH = [join(packageDir, 'node_modules/.bin'), env.PATH].join(delimiter);
 
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile('local-action', ['run', '.', 'src/main.ts', envFile], { cwd: packageDir, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        'local-action',
+        ['run', '.', 'src/main.ts', envFile],
+        { cwd: packageDir, env, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
 

@@ -98,7 +98,13 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     expect([...read].sort()).toEqual(Object.keys((await readActionYml()).inputs).sort());
     const files = images(outputs);
     expect(files).toHaveLength(4);
-    expect(outputs).toMatchObject({ count: 4, generated: 4, skipped: 0, failed: 0, manifest: join(dir, 'manifest.json') });
+    expect(outputs).toMatchObject({
+      count: 4,
+      generated: 4,
+      skipped: 0,
+      failed: 0,
+      manifest: join(dir, 'manifest.json'),
+    });
     expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
     for (const file of files) {
       expect(file.startsWith(dir)).toBe(true);
@@ -136,7 +142,12 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     const reseeded = await runWith({ prompt: 'a lighthouse\na harbour', seed: '4', 'output-dir': dir });
     expect(reseeded).toMatchObject({ generated: 2, skipped: 0 });
 
-    const forced = await runWith({ prompt: 'a lighthouse\na harbour', seed: '3', 'output-dir': dir, 'skip-existing': 'false' });
+    const forced = await runWith({
+      prompt: 'a lighthouse\na harbour',
+      seed: '3',
+      'output-dir': dir,
+      'skip-existing': 'false',
+    });
     expect(forced).toMatchObject({ generated: 2, skipped: 0 });
     expect(mocked.setFailed).not.toHaveBeenCalled();
   });
@@ -145,7 +156,12 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     const key = 'pictor-test-key-7f3a9c51';
     const keyed = await startSandbox({ port: 0, apiKey: key });
     try {
-      const outputs = await runWith({ prompt: 'a secret garden', 'api-key': key, 'base-url': keyed.urls.together, 'output-dir': await freshDir() });
+      const outputs = await runWith({
+        prompt: 'a secret garden',
+        'api-key': key,
+        'base-url': keyed.urls.together,
+        'output-dir': await freshDir(),
+      });
       // The keyed sandbox answered, so the key was sent.
       expect(mocked.setFailed).not.toHaveBeenCalled();
       expect(outputs).toMatchObject({ generated: 1 });
@@ -157,7 +173,8 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     const masked = mocked.setSecret.mock.invocationCallOrder[0]!;
     for (const [name, fn] of Object.entries(mocked)) {
       if (name === 'setSecret' || name === 'getInput' || !vi.isMockFunction(fn)) continue;
-      for (const order of fn.mock.invocationCallOrder) expect(order, `${name} was called before setSecret`).toBeGreaterThan(masked);
+      for (const order of fn.mock.invocationCallOrder)
+        expect(order, `${name} was called before setSecret`).toBeGreaterThan(masked);
       expect(JSON.stringify(fn.mock.calls), `${name} received the key`).not.toContain(key);
     }
     expect(await readFile(summaryFile, 'utf8')).not.toContain(key);
@@ -193,7 +210,10 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     const file = join(dir, 'prompts.jsonl');
     await writeFile(
       file,
-      ['"a plain kite"', JSON.stringify({ prompt: 'a <b>bold</b> heron', n: 2, fileName: 'heron-{index}', responseFormat: 'url' })].join('\n'),
+      [
+        '"a plain kite"',
+        JSON.stringify({ prompt: 'a <b>bold</b> heron', n: 2, fileName: 'heron-{index}', responseFormat: 'url' }),
+      ].join('\n'),
     );
     const outputs = await runWith({ 'prompts-file': file, seed: '11', 'output-dir': join(dir, 'out') });
 
@@ -203,12 +223,15 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     expect(files.filter((f) => /heron-[01]\.\w+$/.test(f))).toHaveLength(2);
 
     const summary = await readFile(summaryFile, 'utf8');
-    for (const column of ['File', 'Prompt', 'Seed', 'Size', 'SHA-256', 'Link']) expect(summary).toContain(`<th>${column}</th>`);
+    for (const column of ['File', 'Prompt', 'Seed', 'Size', 'SHA-256', 'Link'])
+      expect(summary).toContain(`<th>${column}</th>`);
     // Prompts are user text: escaped, never raw HTML.
     expect(summary).toContain('a &#60;b&#62;bold&#60;/b&#62; heron');
     expect(summary).not.toContain('<b>bold</b>');
     for (const path of files) {
-      const sha256 = createHash('sha256').update(await readFile(path)).digest('hex');
+      const sha256 = createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
       expect(summary).toContain(`<code>${sha256}</code>`);
     }
     // The heron was returned as URLs: its rows link to them, the kite's row has no link.
@@ -251,7 +274,10 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
   it('reads a YAML prompts-file with its own defaults', async () => {
     const dir = await freshDir();
     const file = join(dir, 'prompts.yml');
-    await writeFile(file, 'defaults:\n  size: 512x512\nprompts:\n  - a paper boat\n  - prompt: a paper plane\n    size: 640x384\n');
+    await writeFile(
+      file,
+      'defaults:\n  size: 512x512\nprompts:\n  - a paper boat\n  - prompt: a paper plane\n    size: 640x384\n',
+    );
     const outputs = await runWith({ 'prompts-file': file, 'output-dir': join(dir, 'out') });
     const sizes = await Promise.all(images(outputs).map(async (f) => describeImage(await readFile(f))));
     expect(sizes.map((s) => `${s.width}x${s.height}`)).toEqual(['512x512', '640x384']);
@@ -266,20 +292,32 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     expect(existsSync(images(outputs)[0]!)).toBe(true);
     expect(mocked.setFailed).toHaveBeenCalledTimes(1);
     const message = mocked.setFailed.mock.calls[0]![0] as string;
-    expect(message).toMatch(/^1 of 2 prompt\(s\) failed:\nline [12] "a (quiet pond|loud market)": ResponseValidationError: /);
-    expect(mocked.setFailed.mock.invocationCallOrder[0]).toBeGreaterThan(Math.max(...mocked.setOutput.mock.invocationCallOrder));
+    expect(message).toMatch(
+      /^1 of 2 prompt\(s\) failed:\nline [12] "a (quiet pond|loud market)": ResponseValidationError: /,
+    );
+    expect(mocked.setFailed.mock.invocationCallOrder[0]).toBeGreaterThan(
+      Math.max(...mocked.setOutput.mock.invocationCallOrder),
+    );
     expect(await readFile(summaryFile, 'utf8')).toContain('<h3>Failed prompts</h3>');
 
     sandbox.setFaults([{ fault: 'invalid-base64', times: 1 }]);
     vi.clearAllMocks();
-    const lenient = await runWith({ prompt: 'a quiet pond\na loud market', 'output-dir': await freshDir(), 'fail-on-partial': 'false' });
+    const lenient = await runWith({
+      prompt: 'a quiet pond\na loud market',
+      'output-dir': await freshDir(),
+      'fail-on-partial': 'false',
+    });
     expect(lenient).toMatchObject({ generated: 1, failed: 1 });
     expect(mocked.setFailed).not.toHaveBeenCalled();
     expect(mocked.warning).toHaveBeenCalledWith(expect.stringMatching(/^1 of 2 prompt\(s\) failed:/));
 
     // Nothing at all produced is never "partial".
     sandbox.setFaults([{ fault: 'invalid-base64', times: 2 }]);
-    await runWith({ prompt: 'a quiet pond\na loud market', 'output-dir': await freshDir(), 'fail-on-partial': 'false' });
+    await runWith({
+      prompt: 'a quiet pond\na loud market',
+      'output-dir': await freshDir(),
+      'fail-on-partial': 'false',
+    });
     expect(mocked.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^2 of 2 prompt\(s\) failed:/));
   });
 
@@ -287,7 +325,12 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     const keyed = await startSandbox({ port: 0, apiKey: 'pictor-right-key-2a6d' });
     try {
       const prompts = ['one', 'two', 'three', 'four', 'five'].map((p) => `a ${p} of a kind`).join('\n');
-      const outputs = await runWith({ prompt: prompts, 'api-key': 'pictor-wrong-key-8c1e', 'base-url': keyed.urls.together, 'output-dir': await freshDir() });
+      const outputs = await runWith({
+        prompt: prompts,
+        'api-key': 'pictor-wrong-key-8c1e',
+        'base-url': keyed.urls.together,
+        'output-dir': await freshDir(),
+      });
       // Two prompts run at once: at most those two reached the provider.
       expect(keyed.stats.generations.together).toBeLessThanOrEqual(2);
       expect(outputs).toMatchObject({ count: 0, failed: 5 });

@@ -1,5 +1,12 @@
 import * as core from '@actions/core';
-import { AuthenticationError, createPictorClient, PermissionDeniedError, PictorError, QuotaExceededError, type PictorClient } from '@pictor/core';
+import {
+  AuthenticationError,
+  createPictorClient,
+  PermissionDeniedError,
+  PictorError,
+  QuotaExceededError,
+  type PictorClient,
+} from '@pictor/core';
 import { runBatch, type BatchReport } from '@pictor/core/batch';
 import { createBatchProgress, displayPath, imageRows } from './batch-progress.js';
 import { readInputs } from './read-inputs.js';
@@ -10,12 +17,19 @@ const LISTED_FAILURES = 10;
 
 /** Errors every other prompt would meet too (a wrong key, no access, no quota): the batch stops at the first. */
 function stopsTheBatch(error: PictorError): boolean {
-  return AuthenticationError.isInstance(error) || PermissionDeniedError.isInstance(error) || QuotaExceededError.isInstance(error);
+  return (
+    AuthenticationError.isInstance(error) ||
+    PermissionDeniedError.isInstance(error) ||
+    QuotaExceededError.isInstance(error)
+  );
 }
 
 function describeFailures(report: BatchReport): string {
-  const lines = report.failures.slice(0, LISTED_FAILURES).map((f) => `line ${f.line} "${f.prompt}": ${f.error.name}: ${f.error.message}`);
-  if (report.failures.length > LISTED_FAILURES) lines.push(`… and ${report.failures.length - LISTED_FAILURES} more (see the job summary)`);
+  const lines = report.failures
+    .slice(0, LISTED_FAILURES)
+    .map((f) => `line ${f.line} "${f.prompt}": ${f.error.name}: ${f.error.message}`);
+  if (report.failures.length > LISTED_FAILURES)
+    lines.push(`… and ${report.failures.length - LISTED_FAILURES} more (see the job summary)`);
   if (report.notStarted) lines.push(`${report.notStarted} prompt(s) not run: the batch stopped at that error`);
   return `${report.failed} of ${report.total} prompt(s) failed:\n${lines.join('\n')}`;
 }
@@ -34,7 +48,8 @@ export async function run(): Promise<void> {
     const inputs = await readInputs(apiKey);
     client = createPictorClient({
       ...inputs.client,
-      onRetry: ({ attempt, error, delayMs }) => log.info(`Retry ${attempt} in ${delayMs} ms after ${error.name}: ${error.message}`),
+      onRetry: ({ attempt, error, delayMs }) =>
+        log.info(`Retry ${attempt} in ${delayMs} ms after ${error.name}: ${error.message}`),
     });
     const progress = createBatchProgress(inputs.jobs.length);
     const stop = new AbortController();
@@ -63,7 +78,9 @@ export async function run(): Promise<void> {
     core.setOutput('skipped', rows.length - generated);
     const failed = report.failed + report.notStarted;
     core.setOutput('failed', failed);
-    log.info(`${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run.`);
+    log.info(
+      `${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run.`,
+    );
     const target = `${client.provider} at ${client.baseURL}, model ${client.defaultModel ?? 'the provider default'}`;
     await writeSummary({ rows, report, target, manifest });
 

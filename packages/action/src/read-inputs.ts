@@ -124,7 +124,10 @@ async function readSource(issues: FieldIssue[]): Promise<PromptSource | undefine
       if (!path) issues.push({ field: 'prompts-file', message: outsideMessage(file) });
       else return { input: 'prompts-file', text: await readFile(path, 'utf8'), format: batchFormatOf(file) };
     } catch (error) {
-      issues.push({ field: 'prompts-file', message: `cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      issues.push({
+        field: 'prompts-file',
+        message: `cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
     }
   }
   return undefined;

@@ -60,7 +60,11 @@ describe('.github/workflows', () => {
 
   it('ci.yml runs exactly the command .ci/run runs: the README test command', async () => {
     expect(Object.keys(workflows['ci.yml']!.on).sort()).toEqual(['pull_request', 'push']);
-    expect(steps('ci.yml').filter((s) => s.run).map((s) => s.run!.trim())).toEqual(['bash .ci/run']);
+    expect(
+      steps('ci.yml')
+        .filter((s) => s.run)
+        .map((s) => s.run!.trim()),
+    ).toEqual(['bash .ci/run']);
     expect(await readFile(join(repoDir, '.ci/run'), 'utf8')).toMatch(/^bash scripts\/test\.sh$/m);
     expect(await readFile(join(repoDir, 'README.md'), 'utf8')).toContain('```sh\nbash scripts/test.sh\n```');
   });
@@ -80,9 +84,14 @@ describe('.github/workflows', () => {
     expect(workflow.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', 'id-token': 'write' });
     const all = steps('release.yml');
     const changesets = all.find((s) => s.uses === 'changesets/action@v1');
-    expect(changesets?.with).toMatchObject({ publish: 'npx -y pnpm@12.21.0 run release', version: 'npx -y pnpm@12.21.0 run version-packages' });
+    expect(changesets?.with).toMatchObject({
+      publish: 'npx -y pnpm@12.21.0 run release',
+      version: 'npx -y pnpm@12.21.0 run version-packages',
+    });
     expect(changesets?.env).toMatchObject({ NPM_CONFIG_PROVENANCE: true });
-    const rootScripts = (JSON.parse(await readFile(join(repoDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const rootScripts = (
+      JSON.parse(await readFile(join(repoDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     expect(rootScripts.release).toContain('changeset publish');
     expect(rootScripts['version-packages']).toBe('changeset version');
 
@@ -114,18 +123,22 @@ describe('packages/action/README.md', () => {
     const readme = await readFile(join(packageDir, 'README.md'), 'utf8');
     const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Workflow);
     expect(examples.length).toBeGreaterThanOrEqual(2);
-    const uses = examples.flatMap((w) => Object.values(w.jobs ?? {}).flatMap((j) => j.steps)).filter((s) => s.uses?.includes('packages/action'));
+    const uses = examples
+      .flatMap((w) => Object.values(w.jobs ?? {}).flatMap((j) => j.steps))
+      .filter((s) => s.uses?.includes('packages/action'));
     expect(uses.length).toBeGreaterThanOrEqual(2);
     for (const step of uses) {
       expect(step.uses).toMatch(/^(\.\/packages\/action|[\w-]+\/[\w-]+\/packages\/action@v1)$/);
       expectKnownInputs(step);
     }
     const { outputs } = await readActionYml();
-    for (const [, output] of readme.matchAll(/steps\.[\w-]+\.outputs\.([\w-]+)/g)) expect(Object.keys(outputs)).toContain(output);
+    for (const [, output] of readme.matchAll(/steps\.[\w-]+\.outputs\.([\w-]+)/g))
+      expect(Object.keys(outputs)).toContain(output);
     const runs = examples.flatMap((w) => Object.values(w.jobs ?? {}).flatMap((j) => j.steps));
     expect(runs.some((s) => s.run?.includes('git commit') && s.run.includes('git push'))).toBe(true);
     expect(runs.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
     // Each input's documented default is the one action.yml gives the runner.
-    for (const [name, value] of Object.entries(await actionDefaults())) expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\| \`${value}\` \\|`));
+    for (const [name, value] of Object.entries(await actionDefaults()))
+      expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\| \`${value}\` \\|`));
   });
 });

@@ -34,9 +34,15 @@ export async function writeSummary({ rows, report, target, manifest }: SummaryIn
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const generated = rows.filter((r) => r.status === 'generated').length;
   const withLinks = rows.some((r) => isWebURL(r.url));
-  const header: SummaryTableRow = ['File', 'Prompt', 'Seed', 'Size', 'SHA-256', 'Run', ...(withLinks ? ['Link'] : [])].map(
-    (data) => ({ data, header: true }),
-  );
+  const header: SummaryTableRow = [
+    'File',
+    'Prompt',
+    'Seed',
+    'Size',
+    'SHA-256',
+    'Run',
+    ...(withLinks ? ['Link'] : []),
+  ].map((data) => ({ data, header: true }));
   const body: SummaryTableRow[] = rows.map((r) => [
     `<code>${escapeHtml(r.path)}</code>`,
     escapeHtml(r.prompt),
@@ -57,7 +63,11 @@ export async function writeSummary({ rows, report, target, manifest }: SummaryIn
   if (report.failures.length) {
     summary
       .addHeading('Failed prompts', 3)
-      .addList(report.failures.map((f) => `line ${f.line} “${escapeHtml(f.prompt)}”: ${escapeHtml(`${f.error.name}: ${f.error.message}`)}`));
+      .addList(
+        report.failures.map(
+          (f) => `line ${f.line} “${escapeHtml(f.prompt)}”: ${escapeHtml(`${f.error.name}: ${f.error.message}`)}`,
+        ),
+      );
   }
   await summary.write();
 }

@@ -17,7 +17,9 @@ function describe(event: BatchEvent): string {
   switch (event.type) {
     case 'saved': {
       const n = event.saved.images.length;
-      const failed = event.outcome.error ? `; ${event.result.failures.length} failed: ${event.outcome.error.message}` : '';
+      const failed = event.outcome.error
+        ? `; ${event.result.failures.length} failed: ${event.outcome.error.message}`
+        : '';
       return `saved ${where}: ${n} image${n === 1 ? '' : 's'}${failed}`;
     }
     case 'skipped':

@@ -1,4 +1,10 @@
-import { ASPECT_RATIO_NAMES, fileNamePatternProblem, PROVIDER_NAMES, type Dialect, type ImageRequest } from '@pictor/core';
+import {
+  ASPECT_RATIO_NAMES,
+  fileNamePatternProblem,
+  PROVIDER_NAMES,
+  type Dialect,
+  type ImageRequest,
+} from '@pictor/core';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { decimal, integer } from './parse-number.js';
 
@@ -80,14 +86,21 @@ export function addClientOptions(command: Command): Command {
   return command
     .optionsGroup('Provider options:')
     .addOption(
-      new Option('-p, --provider <name>', 'provider (default: from the API key found, else the embedded sandbox)').choices(PROVIDER_NAMES),
+      new Option(
+        '-p, --provider <name>',
+        'provider (default: from the API key found, else the embedded sandbox)',
+      ).choices(PROVIDER_NAMES),
     )
     .option('--base-url <url>', 'API base URL (a base URL without --provider means a custom OpenAI-compatible gateway)')
     .addOption(new Option('--dialect <dialect>', 'wire dialect of a custom provider').choices(['openai', 'together']))
     .option('--api-key-stdin', 'read the API key from stdin instead of the environment')
     .option('--retries <n>', 'retries of failed calls (default 2)', integer(0, 10))
     .option('--timeout <seconds>', 'give up on a call after this long without data (default 600)', decimal(1))
-    .option('--deadline <seconds>', 'give up on a generation after this long in all, retries included (default 1800)', decimal(1));
+    .option(
+      '--deadline <seconds>',
+      'give up on a generation after this long in all, retries included (default 1800)',
+      decimal(1),
+    );
 }
 
 export function addOutputOptions(command: Command): Command {

@@ -6,13 +6,34 @@ describe('pictor --help', () => {
   it('lists the commands, the environment variables and every exit code', async () => {
     const run = await runPictor(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['generate', 'batch', 'gallery', 'models', 'sandbox']) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
-    for (const name of ['TOGETHER_API_KEY', 'OPENAI_API_KEY', 'R9S_API_KEY', 'AI_STATS_API_KEY', 'PICTOR_API_KEY']) expect(run.stdout).toContain(name);
-    for (const code of ['0', '1', '2', '3', '4', '5', '6', '130']) expect(run.stdout).toMatch(new RegExp(`^  ${code}\\s+\\S`, 'm'));
+    for (const command of ['generate', 'batch', 'gallery', 'models', 'sandbox'])
+      expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const name of ['TOGETHER_API_KEY', 'OPENAI_API_KEY', 'R9S_API_KEY', 'AI_STATS_API_KEY', 'PICTOR_API_KEY'])
+      expect(run.stdout).toContain(name);
+    for (const code of ['0', '1', '2', '3', '4', '5', '6', '130'])
+      expect(run.stdout).toMatch(new RegExp(`^  ${code}\\s+\\S`, 'm'));
   });
 
   it.each([
-    ['generate', ['<prompt>', '--count', '--size', '--aspect', '--width', '--seed', '--steps', '--format', '--out', '--json', '--gallery', '--api-key-stdin', '--provider', '--base-url']],
+    [
+      'generate',
+      [
+        '<prompt>',
+        '--count',
+        '--size',
+        '--aspect',
+        '--width',
+        '--seed',
+        '--steps',
+        '--format',
+        '--out',
+        '--json',
+        '--gallery',
+        '--api-key-stdin',
+        '--provider',
+        '--base-url',
+      ],
+    ],
     ['batch', ['<file>', '--concurrency', '--no-resume', '--out', '--gallery', 'prompts.jsonl', 'prompts.yaml']],
     ['gallery', ['[dir]', '--embed', '--title']],
     ['models', ['--provider', '--all', '--json']],

@@ -18,7 +18,9 @@ export function interruptSignal(term: Terminal, what: string): InterruptSignal {
       term.info('pictor: quitting now');
       process.exit(EXIT.interrupted);
     }
-    term.info(`pictor: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}: ${what} (press Ctrl-C again to quit at once)`);
+    term.info(
+      `pictor: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}: ${what} (press Ctrl-C again to quit at once)`,
+    );
     controller.abort();
   };
   process.on('SIGINT', onSignal);

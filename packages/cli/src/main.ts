@@ -34,7 +34,9 @@ Run pictor <command> --help for a command's options and examples.`;
 /** Builds the `pictor` program; each command records its exit code in `ctx`. */
 export function createProgram(ctx: CommandContext): Command {
   const program = new Command('pictor')
-    .description('Generate images from text with Together AI or any OpenAI-compatible images API — or offline, with the embedded sandbox.')
+    .description(
+      'Generate images from text with Together AI or any OpenAI-compatible images API — or offline, with the embedded sandbox.',
+    )
     .version(pkg.version, '-V, --version')
     .option('-v, --verbose', 'on errors, print the stack and the cause chain')
     .showSuggestionAfterError()
@@ -42,7 +44,8 @@ export function createProgram(ctx: CommandContext): Command {
     .configureOutput({
       writeOut: (text) => ctx.term.stdout.write(text),
       writeErr: (text) => ctx.term.stderr.write(text),
-      outputError: (text, write) => write(`pictor: ${hideOptionValues(text.replace(/\n*$/, ''))} (see pictor --help)\n`),
+      outputError: (text, write) =>
+        write(`pictor: ${hideOptionValues(text.replace(/\n*$/, ''))} (see pictor --help)\n`),
     })
     .exitOverride();
   for (const make of [generateCommand, batchCommand, galleryCommand, modelsCommand, sandboxCommand]) {

@@ -21,7 +21,11 @@ export const EMBEDDED_NOTICE =
  * key (or `--provider sandbox` and no base URL) it starts the sandbox in this process first and says so on
  * stderr. The key is registered as a secret and error reports learn where requests go.
  */
-export async function openClient(flags: ClientFlags, ctx: CommandContext, env: NodeJS.ProcessEnv = process.env): Promise<OpenClient> {
+export async function openClient(
+  flags: ClientFlags,
+  ctx: CommandContext,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OpenClient> {
   const { term } = ctx;
   const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
   const choice = resolveProvider({ ...flags, ...(stdinKey ? { stdinKey } : {}) }, env);

@@ -23,7 +23,9 @@ describe('readPromptsFile', () => {
     await truncate(file, MAX_PROMPTS_FILE_BYTES + 1); // sparse: no memory, no disk
     const error = await readPromptsFile(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toBe(`${file} is 16.0 MiB; a batch file may be at most 16 MiB and 10000 prompts: split it into several files`);
+    expect((error as Error).message).toBe(
+      `${file} is 16.0 MiB; a batch file may be at most 16 MiB and 10000 prompts: split it into several files`,
+    );
   });
 
   it('names a missing file', async () => {

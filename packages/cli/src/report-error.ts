@@ -52,7 +52,8 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
     return `${by} sent a response Pictor cannot use: ${error.message}${id}`;
   }
   if (DownloadError.isInstance(error)) return `could not download an image from ${by}: ${error.message}`;
-  if (TimeoutError.isInstance(error)) return `${by} did not answer in time: ${error.message}; raise --timeout for slow models`;
+  if (TimeoutError.isInstance(error))
+    return `${by} did not answer in time: ${error.message}; raise --timeout for slow models`;
   if (ConnectionError.isInstance(error)) return `could not reach ${by}: ${error.message}`;
   if (AbortError.isInstance(error)) return 'interrupted';
   if (error instanceof Error) return error.message;
@@ -78,7 +79,9 @@ export function reportError(term: Terminal, error: unknown, context: ErrorContex
   term.error(line);
   if (context.verbose) for (const text of causeChain(error)) term.info(text);
   if (context.json) {
-    const detail = PictorError.isInstance(error) ? error.toJSON() : { name: error instanceof Error ? error.name : 'Error' };
+    const detail = PictorError.isInstance(error)
+      ? error.toJSON()
+      : { name: error instanceof Error ? error.name : 'Error' };
     term.json({ error: { ...detail, message: line, exitCode: code } });
   }
   return code;

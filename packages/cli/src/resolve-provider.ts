@@ -3,7 +3,10 @@ import { UsageError } from './usage-error.js';
 
 /** The environment variable holding each named provider's key, from core's presets. `PICTOR_API_KEY` serves any provider. */
 export const KEY_ENV: Partial<Record<ProviderName, string>> = Object.fromEntries(
-  PROVIDER_NAMES.filter((name) => name !== 'custom' && PROVIDERS[name].keyVariable).map((name) => [name, PROVIDERS[name].keyVariable]),
+  PROVIDER_NAMES.filter((name) => name !== 'custom' && PROVIDERS[name].keyVariable).map((name) => [
+    name,
+    PROVIDERS[name].keyVariable,
+  ]),
 );
 
 /** Where a key is looked for when no provider is named, first match wins: PICTOR_API_KEY, then each preset's. */
@@ -55,7 +58,11 @@ export function resolveProvider(flags: ProviderFlags, env: NodeJS.ProcessEnv): P
     ? checkProvider(flags.provider, '--provider')
     : fromEnv && checkProvider(fromEnv, 'PICTOR_PROVIDER');
   const baseURL = flags.baseUrl ?? read(env, 'PICTOR_BASE_URL');
-  const remote = (provider: ProviderName, apiKey: string | undefined, keySource: string | undefined): ProviderChoice => ({
+  const remote = (
+    provider: ProviderName,
+    apiKey: string | undefined,
+    keySource: string | undefined,
+  ): ProviderChoice => ({
     kind: 'remote',
     provider,
     baseURL,

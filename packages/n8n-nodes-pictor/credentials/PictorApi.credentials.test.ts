@@ -7,14 +7,19 @@ const credential = new PictorApi();
 
 /** Resolves `={{$credentials.x}}` templates the way n8n does for these simple expressions. */
 function resolve(template: string, data: Record<string, string>): string {
-  return template.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) => data[name] ?? '');
+  return template
+    .replace(/^=/, '')
+    .replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) => data[name] ?? '');
 }
 
 /** Sends the credential's declarative test request with its generic authentication, as n8n would. */
 async function testCredential(data: Record<string, string>): Promise<number> {
   const { baseURL = '', url } = credential.test.request;
   const headers = Object.fromEntries(
-    Object.entries(credential.authenticate.properties.headers ?? {}).map(([name, value]) => [name, resolve(String(value), data)]),
+    Object.entries(credential.authenticate.properties.headers ?? {}).map(([name, value]) => [
+      name,
+      resolve(String(value), data),
+    ]),
   );
   const response = await fetch(`${resolve(baseURL, data)}${url}`, { headers });
   await response.body?.cancel();
@@ -29,9 +34,13 @@ afterAll(() => sandbox.close());
 
 describe('Pictor API credential', () => {
   it('shows exactly one Base URL per provider, prefilled for the known ones and empty for custom', () => {
-    const providers = credential.properties.find((p) => p.name === 'provider')?.options?.map((o) => ('value' in o ? o.value : ''));
+    const providers = credential.properties
+      .find((p) => p.name === 'provider')
+      ?.options?.map((o) => ('value' in o ? o.value : ''));
     const prefilled = providers?.map((provider) => {
-      const shown = credential.properties.filter((p) => p.name === 'baseUrl' && p.displayOptions?.show?.provider?.includes(provider));
+      const shown = credential.properties.filter(
+        (p) => p.name === 'baseUrl' && p.displayOptions?.show?.provider?.includes(provider),
+      );
       expect(shown, String(provider)).toHaveLength(1);
       return [provider, shown[0]?.default];
     });

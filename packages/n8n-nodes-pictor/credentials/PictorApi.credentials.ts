@@ -1,5 +1,11 @@
 import { PROVIDERS } from '@pictor/core/kernel';
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+  IAuthenticateGeneric,
+  ICredentialTestRequest,
+  ICredentialType,
+  Icon,
+  INodeProperties,
+} from 'n8n-workflow';
 
 /** Providers with a known base URL, prefilled in the credential. */
 const PRESET_PROVIDERS = ['together', 'openai', 'r9s', 'ai-stats'] as const;
@@ -65,7 +71,8 @@ export class PictorApi implements ICredentialType {
       required: true,
       default: '',
       placeholder: 'e.g. https://gateway.example.com/v1',
-      description: 'Base URL of the API, up to and including the version (requests go to <base URL>/images/generations)',
+      description:
+        'Base URL of the API, up to and including the version (requests go to <base URL>/images/generations)',
       displayOptions: { show: { provider: ['custom-openai', 'custom-together'] } },
     },
   ];

@@ -29,7 +29,9 @@ describe('dist bundle', () => {
 
   it('requires only what n8n gives community nodes: n8n-workflow, zod and crypto', () => {
     const required = entries.flatMap((entry) =>
-      [...fs.readFileSync(entry, 'utf8').matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1] as string),
+      [...fs.readFileSync(entry, 'utf8').matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map(
+        (m) => m[1] as string,
+      ),
     );
     expect(required).toContain('n8n-workflow');
     // n8n's own zod (3.25) has zod 4 under this subpath; `zod/mini` would not resolve inside n8n.

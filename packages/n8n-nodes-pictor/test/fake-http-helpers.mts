@@ -9,18 +9,36 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
  * timeout failing with axios's `ECONNABORTED`, redirects are not followed.
  */
 function fakeHttpRequest(options: IHttpRequestOptions, signal: AbortSignal | undefined) {
-  return new Promise<{ body: IncomingMessage; headers: IncomingMessage['headers']; statusCode: number; statusMessage: string }>(
-    (resolve, reject) => {
-      const url = new URL(options.url);
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(url, { method: options.method ?? 'GET', headers: options.headers as Record<string, string>, signal, timeout: options.timeout }, (res) =>
-        resolve({ body: res, headers: res.headers, statusCode: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '' }),
-      );
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: 'ECONNABORTED' })));
-      req.on('error', reject);
-      req.end(options.body as string | Buffer | undefined);
-    },
-  );
+  return new Promise<{
+    body: IncomingMessage;
+    headers: IncomingMessage['headers'];
+    statusCode: number;
+    statusMessage: string;
+  }>((resolve, reject) => {
+    const url = new URL(options.url);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers as Record<string, string>,
+        signal,
+        timeout: options.timeout,
+      },
+      (res) =>
+        resolve({
+          body: res,
+          headers: res.headers,
+          statusCode: res.statusCode ?? 0,
+          statusMessage: res.statusMessage ?? '',
+        }),
+    );
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: 'ECONNABORTED' })),
+    );
+    req.on('error', reject);
+    req.end(options.body as string | Buffer | undefined);
+  });
 }
 
 /**
@@ -29,8 +47,12 @@ function fakeHttpRequest(options: IHttpRequestOptions, signal: AbortSignal | und
  */
 export function fakeHttpHelpers(apiKey: string, executionSignal: AbortSignal | undefined) {
   return {
-    httpRequest: (request: IHttpRequestOptions) => fakeHttpRequest(request, request.abortSignal as AbortSignal | undefined),
+    httpRequest: (request: IHttpRequestOptions) =>
+      fakeHttpRequest(request, request.abortSignal as AbortSignal | undefined),
     httpRequestWithAuthentication: (_type: string, request: IHttpRequestOptions) =>
-      fakeHttpRequest({ ...request, headers: { ...request.headers, Authorization: `Bearer ${apiKey}` } }, executionSignal),
+      fakeHttpRequest(
+        { ...request, headers: { ...request.headers, Authorization: `Bearer ${apiKey}` } },
+        executionSignal,
+      ),
   };
 }

@@ -4,4 +4,8 @@ export { PictorService } from './pictor.service.js';
 export { InjectPictor } from './inject-pictor.decorator.js';
 export { getPictorToken } from './get-pictor-token.js';
 export { DEFAULT_PICTOR_NAME, PICTOR_MODULE_OPTIONS } from './pictor.constants.js';
-export type { PictorModuleExtras, PictorModuleOptions, PictorOptionsFactory } from './interfaces/pictor-module-options.interface.js';
+export type {
+  PictorModuleExtras,
+  PictorModuleOptions,
+  PictorOptionsFactory,
+} from './interfaces/pictor-module-options.interface.js';

@@ -34,7 +34,10 @@ class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.pictor.isHealthy('images'), () => this.pictor.isHealthy('gateway', { name: 'gateway' })]);
+    return this.health.check([
+      () => this.pictor.isHealthy('images'),
+      () => this.pictor.isHealthy('gateway', { name: 'gateway' }),
+    ]);
   }
 }
 
@@ -42,7 +45,13 @@ async function boot(gatewayKey: string): Promise<string> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       PictorModule.forRoot({ provider: 'together', apiKey: API_KEY, baseURL: sandbox.urls.together }),
-      PictorModule.forRoot({ name: 'gateway', provider: 'openai', apiKey: gatewayKey, baseURL: sandbox.urls.openai, maxRetries: 0 }),
+      PictorModule.forRoot({
+        name: 'gateway',
+        provider: 'openai',
+        apiKey: gatewayKey,
+        baseURL: sandbox.urls.openai,
+        maxRetries: 0,
+      }),
       TerminusModule,
       PictorHealthModule,
     ],
@@ -57,19 +66,26 @@ describe('PictorHealthIndicator', () => {
   it('reports every client up when its provider lists its models', async () => {
     const res = await fetch(await boot(API_KEY));
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; info: Record<string, { status: string; provider: string; models: number }> };
+    const body = (await res.json()) as {
+      status: string;
+      info: Record<string, { status: string; provider: string; models: number }>;
+    };
     expect(body.status).toBe('ok');
     expect(body.info.images).toMatchObject({ status: 'up', provider: 'together' });
     expect(body.info.gateway).toMatchObject({ status: 'up', provider: 'openai' });
     expect(body.info.images!.models).toBeGreaterThan(0);
   });
 
-  it('reports a client down with the provider\'s refusal, never its key, and the check answers 503', async () => {
+  it("reports a client down with the provider's refusal, never its key, and the check answers 503", async () => {
     const res = await fetch(await boot(WRONG_KEY));
     expect(res.status).toBe(503);
     const text = await res.text();
     expect(text).not.toContain(WRONG_KEY);
-    const body = JSON.parse(text) as { status: string; error: Record<string, { status: string; message: string }>; info: Record<string, unknown> };
+    const body = JSON.parse(text) as {
+      status: string;
+      error: Record<string, { status: string; message: string }>;
+      info: Record<string, unknown>;
+    };
     expect(body.status).toBe('error');
     expect(body.info).toHaveProperty('images');
     expect(body.error.gateway?.status).toBe('down');
@@ -83,7 +99,10 @@ describe('PictorHealthIndicator', () => {
     try {
       const moduleRef = await Test.createTestingModule({
         imports: [
-          PictorModule.forRoot({ provider: 'custom', baseURL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1` }),
+          PictorModule.forRoot({
+            provider: 'custom',
+            baseURL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`,
+          }),
           PictorHealthModule,
         ],
       }).compile();
@@ -101,6 +120,8 @@ describe('PictorHealthIndicator', () => {
 
   it('names a client that was never registered', async () => {
     await boot(API_KEY);
-    await expect(app!.get(PictorHealthIndicator).isHealthy('x', { name: 'missing' })).rejects.toThrow(/PictorService:missing/);
+    await expect(app!.get(PictorHealthIndicator).isHealthy('x', { name: 'missing' })).rejects.toThrow(
+      /PictorService:missing/,
+    );
   });
 });

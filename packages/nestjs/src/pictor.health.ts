@@ -28,7 +28,10 @@ export class PictorHealthIndicator {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async isHealthy<const Key extends string>(key: Key, options: PictorHealthCheckOptions = {}): Promise<HealthIndicatorResult<Key>> {
+  async isHealthy<const Key extends string>(
+    key: Key,
+    options: PictorHealthCheckOptions = {},
+  ): Promise<HealthIndicatorResult<Key>> {
     const session = this.indicators.check(key);
     const pictor = this.moduleRef.get<PictorService>(getPictorToken(options.name), { strict: false });
     const timeoutMs = options.timeoutMs ?? 5000;
@@ -37,7 +40,10 @@ export class PictorHealthIndicator {
       const models = await pictor.models({ signal });
       return session.up({ provider: pictor.provider, models: models.length });
     } catch (error) {
-      return session.down({ provider: pictor.provider, message: describeFailure(error, signal.aborted ? timeoutMs : undefined) });
+      return session.down({
+        provider: pictor.provider,
+        message: describeFailure(error, signal.aborted ? timeoutMs : undefined),
+      });
     }
   }
 }
@@ -47,8 +53,10 @@ export class PictorHealthIndicator {
  * (providers echo parts of the key in their messages), a transport failure by its message.
  */
 function describeFailure(error: unknown, timedOutAfterMs: number | undefined): string {
-  if (AbortError.isInstance(error) && timedOutAfterMs !== undefined) return `no list of models within ${timedOutAfterMs} ms`;
-  if (APIError.isInstance(error)) return `${error.name}: HTTP ${error.status}${error.requestId ? ` (request ${error.requestId})` : ''}`;
+  if (AbortError.isInstance(error) && timedOutAfterMs !== undefined)
+    return `no list of models within ${timedOutAfterMs} ms`;
+  if (APIError.isInstance(error))
+    return `${error.name}: HTTP ${error.status}${error.requestId ? ` (request ${error.requestId})` : ''}`;
   if (PictorError.isInstance(error)) return `${error.name}: ${error.message}`;
   return 'the models request failed';
 }

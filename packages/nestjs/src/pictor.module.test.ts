@@ -7,7 +7,14 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { ValidationError } from '@pictor/core';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getPictorToken, InjectPictor, PictorModule, PictorService, type PictorModuleOptions, type PictorOptionsFactory } from './index.js';
+import {
+  getPictorToken,
+  InjectPictor,
+  PictorModule,
+  PictorService,
+  type PictorModuleOptions,
+  type PictorOptionsFactory,
+} from './index.js';
 
 const API_KEY = 'nest-module-test-key-5f1c';
 let sandbox: Sandbox;
@@ -26,13 +33,17 @@ function together(): PictorModuleOptions {
   return { provider: 'together', apiKey: API_KEY, baseURL: sandbox.urls.together, maxRetries: 0 };
 }
 
-async function compile(...imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>): Promise<TestingModule> {
+async function compile(
+  ...imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>
+): Promise<TestingModule> {
   moduleRef = await Test.createTestingModule({ imports }).compile();
   return moduleRef;
 }
 
 /** The rejection of a boot that should fail. */
-async function bootError(...imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>): Promise<unknown> {
+async function bootError(
+  ...imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>
+): Promise<unknown> {
   return Test.createTestingModule({ imports })
     .compile()
     .then(
@@ -85,14 +96,19 @@ describe('PictorModule.forRoot', () => {
   });
 
   it('names the client whose options are invalid', async () => {
-    const error = await bootError(PictorModule.forRoot(together()), PictorModule.forRoot({ name: 'gateway', provider: 'openai' }));
+    const error = await bootError(
+      PictorModule.forRoot(together()),
+      PictorModule.forRoot({ name: 'gateway', provider: 'openai' }),
+    );
     expect((error as ValidationError).fields).toEqual(['apiKey']);
     expect((error as Error).message).toContain('client "gateway"');
   });
 
   it('keeps isGlobal and name out of the client options', async () => {
     // core's options are strict: an unknown field would stop the boot
-    const pictor = (await compile(PictorModule.forRoot({ ...together(), isGlobal: true, name: 'default' }))).get(PictorService);
+    const pictor = (await compile(PictorModule.forRoot({ ...together(), isGlobal: true, name: 'default' }))).get(
+      PictorService,
+    );
     expect(pictor.client.baseURL).toBe(sandbox.urls.together);
   });
 });
@@ -133,12 +149,16 @@ describe('PictorModule.forRootAsync', () => {
     }
     @Module({ providers: [SharedConfig], exports: [SharedConfig] })
     class SharedConfigModule {}
-    const pictor = (await compile(PictorModule.forRootAsync({ imports: [SharedConfigModule], useExisting: SharedConfig }))).get(PictorService);
+    const pictor = (
+      await compile(PictorModule.forRootAsync({ imports: [SharedConfigModule], useExisting: SharedConfig }))
+    ).get(PictorService);
     expect(pictor.client.defaultModel).toBe('black-forest-labs/FLUX.1-dev');
   });
 
   it('stops the boot when the factory returns invalid options, naming the field', async () => {
-    const error = await bootError(PictorModule.forRootAsync({ name: 'gateway', useFactory: () => ({ provider: 'custom' as const }) }));
+    const error = await bootError(
+      PictorModule.forRootAsync({ name: 'gateway', useFactory: () => ({ provider: 'custom' as const }) }),
+    );
     expect(ValidationError.isInstance(error)).toBe(true);
     expect((error as ValidationError).fields).toEqual(['baseURL']);
     expect((error as Error).message).toContain('client "gateway"');
@@ -190,7 +210,10 @@ describe('named clients', () => {
   });
 
   it('reaches modules that do not import PictorModule only when isGlobal is set', async () => {
-    const ref = await compile(PictorModule.forRootAsync({ name: 'gateway', isGlobal: true, useFactory: gateway }), FeatureModule);
+    const ref = await compile(
+      PictorModule.forRootAsync({ name: 'gateway', isGlobal: true, useFactory: gateway }),
+      FeatureModule,
+    );
     expect(ref.get(GatewayUser).gateway.provider).toBe('openai');
 
     const error = await bootError(PictorModule.forRootAsync({ name: 'gateway', useFactory: gateway }), FeatureModule);

@@ -18,7 +18,8 @@ export function createPictorProvider(name: string = DEFAULT_PICTOR_NAME): Factor
         return new PictorService(createPictorClient(options), name);
       } catch (error) {
         if (!ValidationError.isInstance(error)) throw error;
-        const subject = name === DEFAULT_PICTOR_NAME ? 'PictorModule options' : `PictorModule options of client "${name}"`;
+        const subject =
+          name === DEFAULT_PICTOR_NAME ? 'PictorModule options' : `PictorModule options of client "${name}"`;
         throw new ValidationError(error.issues, subject);
       }
     },

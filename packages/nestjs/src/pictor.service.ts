@@ -1,6 +1,13 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { saveImages, type SaveOptions, type SaveResult } from '@pictor/core/storage';
-import { type GenerateOptions, type GenerateResult, type ImageRequest, type ModelInfo, type PictorClient, type ProviderName } from '@pictor/core';
+import {
+  type GenerateOptions,
+  type GenerateResult,
+  type ImageRequest,
+  type ModelInfo,
+  type PictorClient,
+  type ProviderName,
+} from '@pictor/core';
 
 /**
  * One Pictor client inside a Nest app. Inject the default one as `PictorService`, a named one with

@@ -7,7 +7,14 @@ describe('renderKey', () => {
     const long = renderKey({ ...spec, prompt: 'p'.repeat(32_000) });
     expect(long).toHaveLength(44);
     expect(renderKey(spec)).toHaveLength(44);
-    const variants = [spec, { ...spec, seed: 2 }, { ...spec, index: 1 }, { ...spec, format: 'jpeg' as const }, { ...spec, compression: 50 }, { ...spec, transparent: true }];
+    const variants = [
+      spec,
+      { ...spec, seed: 2 },
+      { ...spec, index: 1 },
+      { ...spec, format: 'jpeg' as const },
+      { ...spec, compression: 50 },
+      { ...spec, transparent: true },
+    ];
     expect(new Set(variants.map(renderKey)).size).toBe(variants.length);
     expect(renderKey({ ...spec })).toBe(renderKey(spec));
   });

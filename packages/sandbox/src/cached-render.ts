@@ -7,7 +7,16 @@ import type { SandboxContext } from './sandbox-context.js';
  * the client's (up to 32 000 characters) and the cache is bounded by image bytes, not key lengths.
  */
 export function renderKey(spec: RenderSpec): string {
-  const inputs = JSON.stringify([spec.prompt, spec.seed, spec.index, spec.width, spec.height, spec.format, spec.compression ?? null, spec.transparent === true]);
+  const inputs = JSON.stringify([
+    spec.prompt,
+    spec.seed,
+    spec.index,
+    spec.width,
+    spec.height,
+    spec.format,
+    spec.compression ?? null,
+    spec.transparent === true,
+  ]);
   return createHash('sha256').update(inputs, 'utf8').digest('base64');
 }
 

@@ -14,8 +14,22 @@ describe('parseCliArgs', () => {
     const plan = join(dir, 'plan.json');
     writeFileSync(plan, JSON.stringify([{ fault: 'rate-limit', times: 2 }]));
     const { options } = parseCliArgs([
-      '--port', '9000', '--host', '0.0.0.0', '--latency', '250', '--key', 'k', '--faults', plan,
-      '--url-ttl', '1000', '--rate-limit', '10/2', '--public-url', 'http://sandbox:9000',
+      '--port',
+      '9000',
+      '--host',
+      '0.0.0.0',
+      '--latency',
+      '250',
+      '--key',
+      'k',
+      '--faults',
+      plan,
+      '--url-ttl',
+      '1000',
+      '--rate-limit',
+      '10/2',
+      '--public-url',
+      'http://sandbox:9000',
     ]);
     expect(options).toEqual({
       port: 9000,

@@ -62,7 +62,10 @@ export function parseCliArgs(argv: string[]): CliConfig {
   if (values['rate-limit'] !== undefined) {
     const [capacity, refill] = values['rate-limit'].split('/');
     const c = nonNegative('--rate-limit', capacity ?? '');
-    options.rateLimit = { capacity: c, refillPerSecond: refill === undefined ? c / 60 : nonNegative('--rate-limit', refill) };
+    options.rateLimit = {
+      capacity: c,
+      refillPerSecond: refill === undefined ? c / 60 : nonNegative('--rate-limit', refill),
+    };
   }
   if (values.faults) {
     let json: unknown;

@@ -80,9 +80,13 @@ describe('pictor-sandbox command', () => {
   it('stops cleanly on SIGINT, even with a request held open', async () => {
     const running = await startCli(['--port', '0', '--quiet']);
     children.push(running.child);
-    const held = postJson(`${running.origin}/together/v1/images/generations`, { model: 'black-forest-labs/FLUX.1-schnell', prompt: 'p' }, {
-      'x-sandbox-fault': 'slow-headers',
-    }).catch((e: unknown) => e);
+    const held = postJson(
+      `${running.origin}/together/v1/images/generations`,
+      { model: 'black-forest-labs/FLUX.1-schnell', prompt: 'p' },
+      {
+        'x-sandbox-fault': 'slow-headers',
+      },
+    ).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 100));
     running.child.kill('SIGINT');
     expect(await running.exit).toBe(0);
@@ -92,7 +96,9 @@ describe('pictor-sandbox command', () => {
   it('prints usage on --help and refuses bad options', async () => {
     const help = await run(process.execPath, [cli, '--help']);
     expect(help.stdout).toMatch(/Usage: pictor-sandbox/);
-    const bad = await run(process.execPath, [cli, '--latency', 'soon']).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run(process.execPath, [cli, '--latency', 'soon']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/--latency expects a number/) });
   });
 });

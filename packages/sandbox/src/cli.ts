@@ -15,7 +15,10 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const sandbox = await startSandbox({ ...config.options, ...(config.quiet ? {} : { log: (line) => console.log(line) }) });
+  const sandbox = await startSandbox({
+    ...config.options,
+    ...(config.quiet ? {} : { log: (line) => console.log(line) }),
+  });
   console.log(`pictor-sandbox listening on ${sandbox.url}`);
   for (const name of PROVIDER_NAMES) console.log(`  ${name.padEnd(9)} ${sandbox.urls[name]}`);
   const auth = config.options.apiKey ? 'Bearer token: the --key given.' : 'Bearer token: any non-empty value.';

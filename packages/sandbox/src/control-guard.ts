@@ -55,11 +55,15 @@ function hasBody(req: IncomingMessage): boolean {
  * must not reach them, neither cross-site (a foreign Origin, or a simple text/plain POST that skips the CORS
  * preflight) nor through DNS rebinding (a foreign Host), and with a key set they need it.
  */
-export function createControlGuard(options: ControlGuardOptions): (req: IncomingMessage, authority?: string) => ControlRefusal | undefined {
+export function createControlGuard(
+  options: ControlGuardOptions,
+): (req: IncomingMessage, authority?: string) => ControlRefusal | undefined {
   const port = String(options.port);
   const names = [options.listenHost.includes(':') ? `[${options.listenHost}]` : options.listenHost];
   if (isLoopbackOrWildcard(options.listenHost)) names.push(...LOOPBACK_NAMES);
-  const allowed = new Set(names.map((name) => canonicalAuthority(`${name}:${port}`, port)).filter((a) => a !== undefined));
+  const allowed = new Set(
+    names.map((name) => canonicalAuthority(`${name}:${port}`, port)).filter((a) => a !== undefined),
+  );
   let publicOrigin: string | undefined;
   if (options.publicUrl !== undefined) {
     const url = new URL(options.publicUrl);
@@ -87,14 +91,20 @@ export function createControlGuard(options: ControlGuardOptions): (req: Incoming
     if (!trustedHost(host) || (authority !== undefined && !trustedHost(authority))) {
       return {
         status: 403,
-        message: 'The control routes answer only requests addressed to the sandbox by the name it listens on (Host header).',
+        message:
+          'The control routes answer only requests addressed to the sandbox by the name it listens on (Host header).',
         type: 'permission_error',
         code: 'host_not_allowed',
       };
     }
     const origin = header(req, 'origin');
     if (origin !== undefined && !trustedOrigin(origin)) {
-      return { status: 403, message: 'The control routes refuse requests from other origins.', type: 'permission_error', code: 'origin_not_allowed' };
+      return {
+        status: 403,
+        message: 'The control routes refuse requests from other origins.',
+        type: 'permission_error',
+        code: 'origin_not_allowed',
+      };
     }
     if (options.apiKey !== undefined) {
       const token = bearerToken(req);

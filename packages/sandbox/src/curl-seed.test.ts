@@ -24,10 +24,17 @@ describe("the seed's cURL example, with only the host changed", () => {
     });
     const body = JSON.parse(stdout);
     expect(new SpecValidator().validateResponse('together', body)).toEqual([]);
-    expect(body).toMatchObject({ model: 'black-forest-labs/FLUX.1-schnell', object: 'list', data: [{ index: 0, type: 'url' }] });
+    expect(body).toMatchObject({
+      model: 'black-forest-labs/FLUX.1-schnell',
+      object: 'list',
+      data: [{ index: 0, type: 'url' }],
+    });
 
     // The image behind the URL, fetched with curl as well.
-    const image = await run('curl', ['--silent', '--show-error', '--fail', body.data[0].url], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    const image = await run('curl', ['--silent', '--show-error', '--fail', body.data[0].url], {
+      encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(await imageInfo(image.stdout)).toEqual({ format: 'jpeg', width: 1024, height: 1024 });
   });
 

@@ -15,7 +15,11 @@ export function numberHeader(req: IncomingMessage, name: string): number | undef
 }
 
 /** The fault asked for by `x-sandbox-fault` (with its settings headers), else the plan's next one. */
-export function chooseFault(context: SandboxContext, req: IncomingMessage, provider: ProviderName): FaultSpec | ApiError | undefined {
+export function chooseFault(
+  context: SandboxContext,
+  req: IncomingMessage,
+  provider: ProviderName,
+): FaultSpec | ApiError | undefined {
   const name = header(req, 'x-sandbox-fault')?.trim();
   if (!name) return context.faults.next(provider);
   if (!isFaultName(name)) {

@@ -39,7 +39,11 @@ describe('FaultScheduler', () => {
   });
 
   it('runs steps first, then the mix', () => {
-    const scheduler = new FaultScheduler({ steps: [{ fault: 'malformed-json' }], mix: { 'truncated-json': 1 }, seed: 1 });
+    const scheduler = new FaultScheduler({
+      steps: [{ fault: 'malformed-json' }],
+      mix: { 'truncated-json': 1 },
+      seed: 1,
+    });
     expect(scheduler.next('openai')?.fault).toBe('malformed-json');
     expect(scheduler.next('openai')?.fault).toBe('truncated-json');
   });

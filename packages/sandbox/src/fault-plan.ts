@@ -86,7 +86,8 @@ function checkStep(value: unknown, index: number): FaultStep {
     fail(`${where}.fault must be one of ${FAULT_NAMES.join(', ')}`);
   }
   const times = step.times ?? 1;
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) fail(`${where}.times must be an integer >= 1`);
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 1)
+    fail(`${where}.times must be an integer >= 1`);
   const provider = checkProvider(where, step.provider);
   return { fault: step.fault, times, ...(provider ? { provider } : {}), ...checkSettings(where, step) };
 }

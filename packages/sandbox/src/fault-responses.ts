@@ -70,7 +70,12 @@ export function corruptBase64(b64: string): string {
 }
 
 /** Sends a text body with an exact Content-Length. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = JSON_HEADERS): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = JSON_HEADERS,
+): void {
   res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -79,7 +84,12 @@ export function sendText(res: ServerResponse, status: number, text: string, head
  * Streams a JSON body whose `placeholder` string is replaced by the base64 of `image`, without building the
  * whole string (or the image) in memory. Content-Length is exact.
  */
-export async function streamJsonWithBase64(res: ServerResponse, json: string, placeholder: string, image: PaddedImage): Promise<void> {
+export async function streamJsonWithBase64(
+  res: ServerResponse,
+  json: string,
+  placeholder: string,
+  image: PaddedImage,
+): Promise<void> {
   const at = json.indexOf(placeholder);
   const prefix = Buffer.from(json.slice(0, at));
   const suffix = Buffer.from(json.slice(at + placeholder.length));

@@ -37,7 +37,10 @@ describe('fault injection per request (x-sandbox-fault)', () => {
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('1');
       expect(validator.validateError(provider, res.json)).toEqual([]);
-      const zero = await postJson(url(provider), body(provider), { 'x-sandbox-fault': 'rate-limit', 'x-sandbox-retry-after': '0' });
+      const zero = await postJson(url(provider), body(provider), {
+        'x-sandbox-fault': 'rate-limit',
+        'x-sandbox-retry-after': '0',
+      });
       expect(zero.headers.get('retry-after')).toBe('0');
     });
 
@@ -80,10 +83,18 @@ describe('fault injection per request (x-sandbox-fault)', () => {
   });
 
   it('slow-headers: holds the headers past a client timeout, then answers normally', async () => {
-    const timedOut = await rawPost(url(), body('openai'), { 'x-sandbox-fault': 'slow-headers' }, { headersTimeoutMs: 150 });
+    const timedOut = await rawPost(
+      url(),
+      body('openai'),
+      { 'x-sandbox-fault': 'slow-headers' },
+      { headersTimeoutMs: 150 },
+    );
     expect(timedOut.timedOut).toBe(true);
     const started = performance.now();
-    const slow = await postJson(url(), body('openai'), { 'x-sandbox-fault': 'slow-headers', 'x-sandbox-delay-ms': '250' });
+    const slow = await postJson(url(), body('openai'), {
+      'x-sandbox-fault': 'slow-headers',
+      'x-sandbox-delay-ms': '250',
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(245);
     expect(slow.status).toBe(200);
     expect(validator.validateResponse('openai', slow.json)).toEqual([]);
@@ -100,7 +111,11 @@ describe('fault injection per request (x-sandbox-fault)', () => {
   });
 
   it('truncated-json answers in base64 even when URLs were asked for', async () => {
-    const res = await postJson(url('together'), { ...body('together'), response_format: 'url' }, { 'x-sandbox-fault': 'truncated-json' });
+    const res = await postJson(
+      url('together'),
+      { ...body('together'), response_format: 'url' },
+      { 'x-sandbox-fault': 'truncated-json' },
+    );
     expect(res.text).toContain('"b64_json":"');
     expect(res.json).toBeUndefined();
   });
@@ -120,7 +135,10 @@ describe('fault injection per request (x-sandbox-fault)', () => {
   });
 
   it('oversized: a valid body carrying a huge (still decodable) image', async () => {
-    const res = await postJson(url(), body('openai'), { 'x-sandbox-fault': 'oversized', 'x-sandbox-oversized-bytes': String(3 * 1024 * 1024) });
+    const res = await postJson(url(), body('openai'), {
+      'x-sandbox-fault': 'oversized',
+      'x-sandbox-oversized-bytes': String(3 * 1024 * 1024),
+    });
     expect(res.status).toBe(200);
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(res.text));
     const bytes = Buffer.from(res.json.data[0].b64_json, 'base64');
@@ -129,7 +147,11 @@ describe('fault injection per request (x-sandbox-fault)', () => {
   });
 
   it('oversized in url mode: the image behind the URL is huge', async () => {
-    const res = await postJson(url(), { ...body('openai'), response_format: 'url' }, { 'x-sandbox-fault': 'oversized' });
+    const res = await postJson(
+      url(),
+      { ...body('openai'), response_format: 'url' },
+      { 'x-sandbox-fault': 'oversized' },
+    );
     const image = await fetch(res.json.data[0].url);
     expect(Number(image.headers.get('content-length'))).toBeGreaterThanOrEqual(2 * 1024 * 1024);
     expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).width).toBe(256);
@@ -155,7 +177,9 @@ describe('the default oversized body', () => {
   it('is over 50 MB and still valid JSON with a decodable image', async () => {
     const sandbox = await startSandbox();
     try {
-      const res = await postJson(`${sandbox.urls.openai}/images/generations`, body('openai'), { 'x-sandbox-fault': 'oversized' });
+      const res = await postJson(`${sandbox.urls.openai}/images/generations`, body('openai'), {
+        'x-sandbox-fault': 'oversized',
+      });
       expect(Number(res.headers.get('content-length'))).toBeGreaterThan(50 * 1024 * 1024);
       const bytes = Buffer.from(res.json.data[0].b64_json, 'base64');
       expect(bytes.length).toBeGreaterThan(50 * 1024 * 1024);
@@ -234,7 +258,9 @@ describe('scripted fault plans', () => {
 describe('closing', () => {
   it('lets go of requests held by slow-headers', async () => {
     const sandbox = await startSandbox();
-    const held = rawPost(`${sandbox.urls.openai}/images/generations`, body('openai'), { 'x-sandbox-fault': 'slow-headers' });
+    const held = rawPost(`${sandbox.urls.openai}/images/generations`, body('openai'), {
+      'x-sandbox-fault': 'slow-headers',
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = performance.now();
     await sandbox.close();

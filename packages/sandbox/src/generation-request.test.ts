@@ -29,12 +29,24 @@ describe('Together requests', () => {
       n: 1,
       responseFormat: 'url',
     });
-    expect(job('together', { model: FLUX, prompt: 'p', response_format: 'base64', output_format: 'png', width: 768, height: 1344 }))
-      .toMatchObject({ responseFormat: 'b64_json', format: 'png', width: 768, height: 1344 });
+    expect(
+      job('together', {
+        model: FLUX,
+        prompt: 'p',
+        response_format: 'base64',
+        output_format: 'png',
+        width: 768,
+        height: 1344,
+      }),
+    ).toMatchObject({ responseFormat: 'b64_json', format: 'png', width: 768, height: 1344 });
   });
 
   it('enforces the seed reference limits: n 1–4 and steps 1–50', () => {
-    expect(error('together', { model: FLUX, prompt: 'p', n: 5 })).toMatchObject({ status: 400, param: 'n', code: 'integer_above_max_value' });
+    expect(error('together', { model: FLUX, prompt: 'p', n: 5 })).toMatchObject({
+      status: 400,
+      param: 'n',
+      code: 'integer_above_max_value',
+    });
     expect(error('together', { model: FLUX, prompt: 'p', n: 0 })).toMatchObject({ status: 400, param: 'n' });
     expect(error('together', { model: FLUX, prompt: 'p', steps: 51 })).toMatchObject({ param: 'steps' });
     expect(error('together', { model: FLUX, prompt: 'p', steps: 0 })).toMatchObject({ param: 'steps' });
@@ -42,7 +54,10 @@ describe('Together requests', () => {
   });
 
   it('rejects an unknown model as Together does (404 model_not_available)', () => {
-    expect(error('together', { model: 'acme/painter', prompt: 'p' })).toMatchObject({ status: 404, code: 'model_not_available' });
+    expect(error('together', { model: 'acme/painter', prompt: 'p' })).toMatchObject({
+      status: 404,
+      code: 'model_not_available',
+    });
   });
 
   it('uses the seed when given and a random one otherwise', () => {
@@ -54,12 +69,20 @@ describe('Together requests', () => {
 
 describe('OpenAI requests', () => {
   it('defaults to dall-e-2, 1024×1024 PNG, URL response', () => {
-    expect(job('openai', { prompt: 'p' })).toMatchObject({ width: 1024, height: 1024, format: 'png', responseFormat: 'url' });
+    expect(job('openai', { prompt: 'p' })).toMatchObject({
+      width: 1024,
+      height: 1024,
+      format: 'png',
+      responseFormat: 'url',
+    });
     expect(job('openai', { prompt: 'p' }).model.id).toBe('dall-e-2');
   });
 
   it('defaults to gpt-image-1 when a GPT-image-only parameter is sent', () => {
-    expect(job('openai', { prompt: 'p', output_format: 'webp' })).toMatchObject({ format: 'webp', responseFormat: 'b64_json' });
+    expect(job('openai', { prompt: 'p', output_format: 'webp' })).toMatchObject({
+      format: 'webp',
+      responseFormat: 'b64_json',
+    });
     expect(job('openai', { prompt: 'p', output_format: 'webp' }).model.id).toBe('gpt-image-1');
   });
 
@@ -73,7 +96,10 @@ describe('OpenAI requests', () => {
   });
 
   it('allows only n=1 for dall-e-3 and up to 10 for the others', () => {
-    expect(error('openai', { prompt: 'p', model: 'dall-e-3', n: 2 })).toMatchObject({ param: 'n', message: expect.stringContaining('<= 1') });
+    expect(error('openai', { prompt: 'p', model: 'dall-e-3', n: 2 })).toMatchObject({
+      param: 'n',
+      message: expect.stringContaining('<= 1'),
+    });
     expect(job('openai', { prompt: 'p', model: 'dall-e-2', n: 10 }).n).toBe(10);
     expect(job('openai', { prompt: 'p', model: 'gpt-image-1-mini', n: 10 }).n).toBe(10);
   });
@@ -99,7 +125,10 @@ describe('OpenAI requests', () => {
   });
 
   it('maps size auto to 1024×1024', () => {
-    expect(job('openai', { prompt: 'p', model: 'gpt-image-1', size: 'auto' })).toMatchObject({ width: 1024, height: 1024 });
+    expect(job('openai', { prompt: 'p', model: 'gpt-image-1', size: 'auto' })).toMatchObject({
+      width: 1024,
+      height: 1024,
+    });
   });
 
   it('lists the supported models when the model is unknown', () => {
@@ -112,23 +141,33 @@ describe('OpenAI requests', () => {
   });
 
   it('phrases spec violations as OpenAI does', () => {
-    expect(error('openai', {})).toMatchObject({ message: "Missing required parameter: 'prompt'.", code: 'missing_required_parameter' });
+    expect(error('openai', {})).toMatchObject({
+      message: "Missing required parameter: 'prompt'.",
+      code: 'missing_required_parameter',
+    });
     expect(error('openai', { prompt: 'p', n: '2' })).toMatchObject({
       message: "Invalid type for 'n': expected an integer, but got a string instead.",
       code: 'invalid_type',
     });
-    expect(error('openai', { prompt: 'p', quality: 'ultra' }).message).toMatch(/^Invalid value: 'ultra'\. Supported values are: 'standard', .* and 'auto'\.$/);
+    expect(error('openai', { prompt: 'p', quality: 'ultra' }).message).toMatch(
+      /^Invalid value: 'ultra'\. Supported values are: 'standard', .* and 'auto'\.$/,
+    );
   });
 
   it('checks quality per model and prompt length', () => {
     expect(error('openai', { prompt: 'p', model: 'gpt-image-1', quality: 'hd' })).toMatchObject({ param: 'quality' });
-    expect(error('openai', { prompt: 'x'.repeat(1001), model: 'dall-e-2' })).toMatchObject({ param: 'prompt', code: 'string_above_max_length' });
+    expect(error('openai', { prompt: 'x'.repeat(1001), model: 'dall-e-2' })).toMatchObject({
+      param: 'prompt',
+      code: 'string_above_max_length',
+    });
   });
 });
 
 describe('r9s and AI Stats requests', () => {
   it('accepts the r9s spec example model gpt-4o-mini', () => {
-    expect(job('r9s', { model: 'gpt-4o-mini', prompt: 'p', n: 1, quality: 'hd', size: '1792x1024', style: 'vivid' })).toMatchObject({
+    expect(
+      job('r9s', { model: 'gpt-4o-mini', prompt: 'p', n: 1, quality: 'hd', size: '1792x1024', style: 'vivid' }),
+    ).toMatchObject({
       width: 1792,
       height: 1024,
       responseFormat: 'url',
@@ -136,12 +175,20 @@ describe('r9s and AI Stats requests', () => {
   });
 
   it('rejects what the r9s spec does not list (aspect-ratio sizes)', () => {
-    expect(error('r9s', { prompt: 'p', size: '16:9' })).toMatchObject({ status: 400, param: 'size', code: 'invalid_value' });
+    expect(error('r9s', { prompt: 'p', size: '16:9' })).toMatchObject({
+      status: 400,
+      param: 'size',
+      code: 'invalid_value',
+    });
   });
 
   it('requires the AI Stats model and knows its catalogue', () => {
     expect(error('ai-stats', { prompt: 'p' })).toMatchObject({ status: 400, gatewayCode: 'model_required' });
-    expect(error('ai-stats', { prompt: 'p', model: 'openai/dall-e-9' })).toMatchObject({ gatewayCode: 'unsupported_model_or_endpoint' });
-    expect(job('ai-stats', { prompt: 'p', model: 'black-forest-labs/flux-1-schnell', size: '1344x768' })).toMatchObject({ width: 1344, height: 768 });
+    expect(error('ai-stats', { prompt: 'p', model: 'openai/dall-e-9' })).toMatchObject({
+      gatewayCode: 'unsupported_model_or_endpoint',
+    });
+    expect(job('ai-stats', { prompt: 'p', model: 'black-forest-labs/flux-1-schnell', size: '1344x768' })).toMatchObject(
+      { width: 1344, height: 768 },
+    );
   });
 });

@@ -36,7 +36,14 @@ export interface GenerationJob {
 }
 
 /** Parameters only the GPT image models take; their presence makes OpenAI's default model `gpt-image-1`. */
-const GPT_IMAGE_PARAMS = ['output_format', 'output_compression', 'background', 'moderation', 'stream', 'partial_images'];
+const GPT_IMAGE_PARAMS = [
+  'output_format',
+  'output_compression',
+  'background',
+  'moderation',
+  'stream',
+  'partial_images',
+];
 
 const TYPE_WORDS: Record<string, string> = {
   integer: 'an integer',
@@ -102,7 +109,12 @@ function resolveSize(model: ImageModel, size: string): { width: number; height: 
     return parseSize(chosen)!;
   }
   const parsed = parseSize(chosen);
-  if (!parsed) return invalidRequest(`Invalid 'size': expected 'auto' or WIDTHxHEIGHT, but got '${size}'.`, 'size', 'invalid_value');
+  if (!parsed)
+    return invalidRequest(
+      `Invalid 'size': expected 'auto' or WIDTHxHEIGHT, but got '${size}'.`,
+      'size',
+      'invalid_value',
+    );
   const { width, height } = parsed;
   if (rule.kind === 'dimensions') {
     if (width < rule.min || height < rule.min || width > rule.max || height > rule.max) {
@@ -117,11 +129,15 @@ function resolveSize(model: ImageModel, size: string): { width: number; height: 
   const long = Math.max(width, height);
   const short = Math.min(width, height);
   const problems: string[] = [];
-  if (width % rule.multipleOf !== 0 || height % rule.multipleOf !== 0) problems.push(`width and height must be multiples of ${rule.multipleOf}`);
-  if (long / short > rule.maxRatio) problems.push(`the aspect ratio must be between 1:${rule.maxRatio} and ${rule.maxRatio}:1`);
-  if (long > rule.maxLongEdge || short > rule.maxShortEdge) problems.push(`the maximum supported resolution is ${rule.maxLongEdge}x${rule.maxShortEdge}`);
+  if (width % rule.multipleOf !== 0 || height % rule.multipleOf !== 0)
+    problems.push(`width and height must be multiples of ${rule.multipleOf}`);
+  if (long / short > rule.maxRatio)
+    problems.push(`the aspect ratio must be between 1:${rule.maxRatio} and ${rule.maxRatio}:1`);
+  if (long > rule.maxLongEdge || short > rule.maxShortEdge)
+    problems.push(`the maximum supported resolution is ${rule.maxLongEdge}x${rule.maxShortEdge}`);
   if (short < rule.minEdge) problems.push(`each side must be at least ${rule.minEdge} pixels`);
-  if (problems.length > 0) return invalidRequest(`Invalid 'size' '${size}': ${problems.join('; ')}.`, 'size', 'invalid_value');
+  if (problems.length > 0)
+    return invalidRequest(`Invalid 'size' '${size}': ${problems.join('; ')}.`, 'size', 'invalid_value');
   return parsed;
 }
 
@@ -154,7 +170,12 @@ function checkPrompt(model: ImageModel, prompt: string): ApiError | undefined {
 function togetherJob(body: Record<string, unknown>): GenerationJob | ApiError {
   const modelId = body.model as string;
   const model = findModel('together', modelId);
-  if (!model) return unknownModel('together', modelId, modelCatalogue('together').map((m) => m.id));
+  if (!model)
+    return unknownModel(
+      'together',
+      modelId,
+      modelCatalogue('together').map((m) => m.id),
+    );
   const prompt = body.prompt as string;
   const promptError = checkPrompt(model, prompt);
   if (promptError) return promptError;
@@ -171,7 +192,10 @@ function togetherJob(body: Record<string, unknown>): GenerationJob | ApiError {
   const height = (body.height as number | undefined) ?? 1024;
   const rule = model.sizeRule;
   if (rule.kind === 'dimensions') {
-    for (const [param, value] of [['width', width], ['height', height]] as const) {
+    for (const [param, value] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
       if (value < rule.min) return belowMinimum(param, rule.min, value);
       if (value > rule.max) return aboveMaximum(param, rule.max, value);
     }
@@ -198,7 +222,12 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
   const modelId = (body.model as string | null | undefined) ?? (usesGptParams ? 'gpt-image-1' : 'dall-e-2');
   const catalogue = modelCatalogue(provider);
   const model = findModel(provider, modelId);
-  if (!model) return unknownModel(provider, modelId, catalogue.map((m) => m.id));
+  if (!model)
+    return unknownModel(
+      provider,
+      modelId,
+      catalogue.map((m) => m.id),
+    );
   const prompt = body.prompt as string;
   const promptError = checkPrompt(model, prompt);
   if (promptError) return promptError;
@@ -209,7 +238,8 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
   }
   if (present(body, 'response_format') && !model.acceptsResponseFormat) return unknownParameter('response_format');
   const responseFormat = (body.response_format as string | null | undefined) ?? model.defaultResponseFormat;
-  if (responseFormat !== 'url' && responseFormat !== 'b64_json') return invalidValue('response_format', responseFormat, ['url', 'b64_json']);
+  if (responseFormat !== 'url' && responseFormat !== 'b64_json')
+    return invalidValue('response_format', responseFormat, ['url', 'b64_json']);
 
   const n = (body.n as number | null | undefined) ?? 1;
   const countError = checkCount(model, n);
@@ -225,7 +255,11 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
   const background = (body.background as string | null | undefined) ?? 'auto';
   const transparent = background === 'transparent';
   if (transparent && format === 'jpeg') {
-    return invalidRequest("Transparent background is not supported for output_format 'jpeg'; use 'png' or 'webp'.", 'background', 'invalid_value');
+    return invalidRequest(
+      "Transparent background is not supported for output_format 'jpeg'; use 'png' or 'webp'.",
+      'background',
+      'invalid_value',
+    );
   }
   const compression = body.output_compression as number | null | undefined;
   if (typeof compression === 'number') {
@@ -234,7 +268,11 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
   }
   const stream = body.stream === true;
   if (stream && provider !== 'openai') {
-    return invalidRequest(`Streaming is not offered by the sandbox's ${provider} stand-in; omit 'stream'.`, 'stream', 'unsupported_parameter');
+    return invalidRequest(
+      `Streaming is not offered by the sandbox's ${provider} stand-in; omit 'stream'.`,
+      'stream',
+      'unsupported_parameter',
+    );
   }
   const partialImages = (body.partial_images as number | null | undefined) ?? 0;
   if (partialImages < 0) return belowMinimum('partial_images', 0, partialImages);
@@ -252,7 +290,14 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
     ...(typeof compression === 'number' && format !== 'png' ? { compression } : {}),
     transparent,
     responseFormat: responseFormat === 'url' ? 'url' : 'b64_json',
-    quality: model.family === 'gpt-image' ? (quality === 'auto' ? 'high' : quality) : quality === 'auto' ? 'standard' : quality,
+    quality:
+      model.family === 'gpt-image'
+        ? quality === 'auto'
+          ? 'high'
+          : quality
+        : quality === 'auto'
+          ? 'standard'
+          : quality,
     stream,
     partialImages,
   };
@@ -262,7 +307,11 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
  * Checks a request body first against the provider's official spec, then against the model's limits, and
  * resolves every default. Returns the job, or the error the provider would answer with.
  */
-export function buildGenerationJob(provider: ProviderName, body: unknown, validator: SpecValidator): GenerationJob | ApiError {
+export function buildGenerationJob(
+  provider: ProviderName,
+  body: unknown,
+  validator: SpecValidator,
+): GenerationJob | ApiError {
   const issue = validator.validateRequest(provider, body);
   if (issue) return issueToError(provider, issue);
   const record = body as Record<string, unknown>;
@@ -270,7 +319,10 @@ export function buildGenerationJob(provider: ProviderName, body: unknown, valida
   if (provider === 'ai-stats') {
     // The gateway forwards only the fields of its own request schema (its sanitizePayload); drop the rest.
     const known = Object.keys(validator.requestProperties(provider));
-    return openAiShapedJob(provider, Object.fromEntries(Object.entries(record).filter(([key]) => known.includes(key) || key === 'seed')));
+    return openAiShapedJob(
+      provider,
+      Object.fromEntries(Object.entries(record).filter(([key]) => known.includes(key) || key === 'seed')),
+    );
   }
   return openAiShapedJob(provider, record);
 }

@@ -3,7 +3,12 @@ import { errorBody, errorHeaders, type ApiError } from './provider-envelopes.js'
 import type { ProviderName } from './providers.js';
 
 /** Sends a JSON body with an exact Content-Length. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

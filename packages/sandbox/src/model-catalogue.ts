@@ -97,7 +97,11 @@ const GPT_IMAGE_2: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
 
 function openaiModels(prefix = ''): ImageModel[] {
   const owned = prefix ? 'openai' : 'system';
-  const m = (id: string, base: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'>, displayName: string): ImageModel => ({
+  const m = (
+    id: string,
+    base: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'>,
+    displayName: string,
+  ): ImageModel => ({
     ...base,
     id: `${prefix}${id}`,
     displayName,

@@ -74,7 +74,11 @@ function padJpeg(image: Buffer, target: number): PaddedImage {
       for (let left = full; left > 0; left -= JPEG_SEGMENTS_PER_BLOCK) {
         yield JPEG_BLOCK.subarray(0, Math.min(left, JPEG_SEGMENTS_PER_BLOCK) * JPEG_SEGMENT);
       }
-      if (tail > 0) yield Buffer.concat([Buffer.from([0xff, 0xfe, ((tail + 2) >> 8) & 0xff, (tail + 2) & 0xff]), JPEG_BLOCK.subarray(4, 4 + tail)]);
+      if (tail > 0)
+        yield Buffer.concat([
+          Buffer.from([0xff, 0xfe, ((tail + 2) >> 8) & 0xff, (tail + 2) & 0xff]),
+          JPEG_BLOCK.subarray(4, 4 + tail),
+        ]);
       yield image.subarray(2);
     },
   };

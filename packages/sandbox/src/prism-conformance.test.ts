@@ -39,9 +39,13 @@ function startPrism(spec: string, upstream: string): Promise<RunningPrism> {
   return freePort().then(
     (port) =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [prismBin, 'proxy', '-h', '127.0.0.1', '-p', String(port), '--errors', spec, upstream], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const child = spawn(
+          process.execPath,
+          [prismBin, 'proxy', '-h', '127.0.0.1', '-p', String(port), '--errors', spec, upstream],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
         const output: string[] = [];
         const timer = setTimeout(() => reject(new Error(`Prism did not start:\n${output.join('')}`)), 45_000);
         const onData = (chunk: Buffer): void => {
@@ -93,15 +97,33 @@ const MODELS: Record<ProviderName, string> = {
 
 function success(provider: ProviderName, mode: 'b64' | 'url'): Record<string, unknown> {
   if (provider === 'together') {
-    return { model: MODELS.together, prompt: 'A sunset over mountains', width: 256, height: 256, steps: 4, response_format: mode === 'b64' ? 'base64' : 'url' };
+    return {
+      model: MODELS.together,
+      prompt: 'A sunset over mountains',
+      width: 256,
+      height: 256,
+      steps: 4,
+      response_format: mode === 'b64' ? 'base64' : 'url',
+    };
   }
-  return { model: MODELS[provider], prompt: 'A cute baby sea otter', size: '256x256', n: 1, response_format: mode === 'b64' ? 'b64_json' : 'url' };
+  return {
+    model: MODELS[provider],
+    prompt: 'A cute baby sea otter',
+    size: '256x256',
+    n: 1,
+    response_format: mode === 'b64' ? 'b64_json' : 'url',
+  };
 }
 
 /** A body the spec allows but the model does not: the sandbox's own 400/404. */
 function overModelLimit(provider: ProviderName): Record<string, unknown> {
   if (provider === 'together') return { ...success(provider, 'b64'), n: 5 };
-  return { ...success(provider, 'b64'), model: provider === 'ai-stats' ? 'openai/dall-e-3' : 'dall-e-3', size: '1024x1024', n: 2 };
+  return {
+    ...success(provider, 'b64'),
+    model: provider === 'ai-stats' ? 'openai/dall-e-3' : 'dall-e-3',
+    size: '1024x1024',
+    n: 2,
+  };
 }
 
 /** A body the spec itself forbids. */
@@ -118,7 +140,9 @@ describe('Prism proxy with the official specs in front of the sandbox', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ apiKey: API_KEY });
     const started = await Promise.all(
-      PROVIDER_NAMES.map((provider) => startPrism(join(defaultSpecDir(), SPEC_FILES[provider]), sandbox.urls[provider])),
+      PROVIDER_NAMES.map((provider) =>
+        startPrism(join(defaultSpecDir(), SPEC_FILES[provider]), sandbox.urls[provider]),
+      ),
     );
     PROVIDER_NAMES.forEach((provider, i) => (prisms[provider] = started[i]!));
   }, 60_000);
@@ -128,7 +152,11 @@ describe('Prism proxy with the official specs in front of the sandbox', () => {
     await sandbox?.close();
   });
 
-  const through = (provider: ProviderName, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> =>
+  const through = (
+    provider: ProviderName,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse> =>
     postJson(`${prisms[provider].url}/images/generations`, body, { authorization: `Bearer ${API_KEY}`, ...headers });
 
   describe.each(PROVIDER_NAMES)('%s', (provider) => {
@@ -154,7 +182,10 @@ describe('Prism proxy with the official specs in front of the sandbox', () => {
 
     it('passes the sandbox 400/404 for what the spec allows but the model does not', async () => {
       expectPassed(await through(provider, overModelLimit(provider)), 400);
-      expectPassed(await through(provider, { ...success(provider, 'b64'), model: 'acme/no-such-model' }), provider === 'together' ? 404 : 400);
+      expectPassed(
+        await through(provider, { ...success(provider, 'b64'), model: 'acme/no-such-model' }),
+        provider === 'together' ? 404 : 400,
+      );
     });
 
     it('passes 429 rate limits and quota errors', async () => {
@@ -173,7 +204,9 @@ describe('Prism proxy with the official specs in front of the sandbox', () => {
       const body = againstSpec(provider);
       const prism = await through(provider, body);
       expect(prism.status, prism.text).toBe(422); // Prism refuses it before forwarding
-      const direct = await postJson(`${sandbox.urls[provider]}/images/generations`, body, { authorization: `Bearer ${API_KEY}` });
+      const direct = await postJson(`${sandbox.urls[provider]}/images/generations`, body, {
+        authorization: `Bearer ${API_KEY}`,
+      });
       expect(direct.status, direct.text).toBe(400); // the sandbox, reading the same spec, refuses it too
     });
   });

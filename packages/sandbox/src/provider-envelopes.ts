@@ -129,7 +129,11 @@ export function invalidRequest(message: string, param: string | null, code: stri
 }
 
 export function invalidValue(param: string, value: unknown, allowed: readonly unknown[]): ApiError {
-  return invalidRequest(`Invalid value: ${quote(value)}. Supported values are: ${listValues(allowed)}.`, param, 'invalid_value');
+  return invalidRequest(
+    `Invalid value: ${quote(value)}. Supported values are: ${listValues(allowed)}.`,
+    param,
+    'invalid_value',
+  );
 }
 
 export function aboveMaximum(param: string, limit: number, value: unknown): ApiError {
@@ -165,7 +169,11 @@ export function unknownModel(provider: ProviderName, model: string, supported: r
     case 'openai':
       return invalidValue('model', model, supported);
     case 'r9s':
-      return invalidRequest(`The model \`${model}\` does not exist or you do not have access to it.`, 'model', 'model_not_found');
+      return invalidRequest(
+        `The model \`${model}\` does not exist or you do not have access to it.`,
+        'model',
+        'model_not_found',
+      );
     case 'ai-stats':
       return {
         status: 400,

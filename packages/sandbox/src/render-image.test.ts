@@ -2,7 +2,14 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { renderImage, renderPixels, type RenderSpec } from './render-image.js';
 
-const base: RenderSpec = { prompt: 'A sunset over mountains', seed: 42, index: 0, width: 256, height: 192, format: 'png' };
+const base: RenderSpec = {
+  prompt: 'A sunset over mountains',
+  seed: 42,
+  index: 0,
+  width: 256,
+  height: 192,
+  format: 'png',
+};
 
 /** Mean absolute difference of two equally sized RGB renders, 0–255. */
 function meanDifference(a: Buffer, b: Buffer): number {

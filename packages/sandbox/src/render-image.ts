@@ -231,7 +231,9 @@ function paintRays(canvas: Canvas, rnd: () => number, colours: Rgb[], count: num
 }
 
 /** Renders the raw pixels of a procedural picture: deterministic in (prompt, seed, index, width, height). */
-export function renderPixels(spec: Pick<RenderSpec, 'prompt' | 'seed' | 'index' | 'width' | 'height' | 'transparent'>): {
+export function renderPixels(
+  spec: Pick<RenderSpec, 'prompt' | 'seed' | 'index' | 'width' | 'height' | 'transparent'>,
+): {
   data: Buffer;
   channels: 3 | 4;
 } {
@@ -243,7 +245,13 @@ export function renderPixels(spec: Pick<RenderSpec, 'prompt' | 'seed' | 'index' 
   paintGradient(canvas, c0!, c1!, look.angle + (rnd() - 0.5) * 0.8, transparent);
   if (look.style === 2) paintRays(canvas, rnd, look.colours, 6 + Math.floor(rnd() * 10));
   if (look.style === 1) paintHills(canvas, rnd, look.colours, 3 + Math.floor(rnd() * 3));
-  paintOrbs(canvas, rnd, look.colours, look.style === 0 ? 10 + Math.floor(rnd() * 10) : 3 + Math.floor(rnd() * 5), look.style === 2 ? 0.6 : 0.2);
+  paintOrbs(
+    canvas,
+    rnd,
+    look.colours,
+    look.style === 0 ? 10 + Math.floor(rnd() * 10) : 3 + Math.floor(rnd() * 5),
+    look.style === 2 ? 0.6 : 0.2,
+  );
   paintWaves(canvas, rnd, look.colours, look.style === 1 ? 1 + Math.floor(rnd() * 2) : 2 + Math.floor(rnd() * 4));
   return { data: canvas.data, channels: canvas.channels };
 }

@@ -8,10 +8,13 @@ import { startSandbox, type Sandbox } from './start-sandbox.js';
 
 describe('request targets', () => {
   it('reads an origin-form target as a path, even one starting with //', () => {
-    expect(parseRequestTarget('//evil.example/openai/v1/models?x=%zz')?.url.pathname).toBe('//evil.example/openai/v1/models');
+    expect(parseRequestTarget('//evil.example/openai/v1/models?x=%zz')?.url.pathname).toBe(
+      '//evil.example/openai/v1/models',
+    );
     expect(parseRequestTarget('/openai/v1/models')?.authority).toBeUndefined();
     expect(parseRequestTarget('http://127.0.0.1:8787/openai/v1/models')).toMatchObject({ authority: '127.0.0.1:8787' });
-    for (const bad of ['http://[/', 'http://%/x', '*', 'openai/v1/models', 'ftp://x/']) expect(parseRequestTarget(bad), bad).toBeUndefined();
+    for (const bad of ['http://[/', 'http://%/x', '*', 'openai/v1/models', 'ftp://x/'])
+      expect(parseRequestTarget(bad), bad).toBeUndefined();
   });
 
   it('decodes a path segment, or says it cannot', () => {
@@ -35,18 +38,23 @@ describe('malformed input over HTTP', () => {
   });
   afterAll(() => sandbox.close());
 
-  it.each(PROVIDER_NAMES)('%s: a bad percent escape in a model id gets 400 in the envelope, not 500 and a stack', async (provider) => {
-    const res = await getJson(`${sandbox.urls[provider]}/models/%E0%A4%A`);
-    expect(res.status).toBe(400);
-    expect(validator.validateError(provider, res.json)).toEqual([]);
-    expect(res.text).toMatch(/Invalid model id in the path/);
-    expect((await getJson(`${sandbox.urls[provider]}/models/dall-e-2%`)).status).toBe(400);
-  });
+  it.each(PROVIDER_NAMES)(
+    '%s: a bad percent escape in a model id gets 400 in the envelope, not 500 and a stack',
+    async (provider) => {
+      const res = await getJson(`${sandbox.urls[provider]}/models/%E0%A4%A`);
+      expect(res.status).toBe(400);
+      expect(validator.validateError(provider, res.json)).toEqual([]);
+      expect(res.text).toMatch(/Invalid model id in the path/);
+      expect((await getJson(`${sandbox.urls[provider]}/models/dall-e-2%`)).status).toBe(400);
+    },
+  );
 
   it('answers a request target that is no URL with 400', async () => {
     const raw = (target: string): Promise<string> =>
       new Promise((resolve, reject) => {
-        const socket = connect(sandbox.port, '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+        const socket = connect(sandbox.port, '127.0.0.1', () =>
+          socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`),
+        );
         let text = '';
         socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
         socket.on('close', () => resolve(text));

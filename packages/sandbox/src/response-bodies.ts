@@ -22,7 +22,9 @@ export function imageUsage(job: GenerationJob): {
   output_tokens_details: { image_tokens: number; text_tokens: number };
 } {
   const textTokens = Math.max(1, Math.ceil(job.prompt.length / 4));
-  const perImage = Math.round(((TOKENS_1024[job.quality] ?? TOKENS_1024.high!) * (job.width * job.height)) / (1024 * 1024));
+  const perImage = Math.round(
+    ((TOKENS_1024[job.quality] ?? TOKENS_1024.high!) * (job.width * job.height)) / (1024 * 1024),
+  );
   const output = perImage * job.n;
   return {
     input_tokens: textTokens,
@@ -79,7 +81,10 @@ export function successBody(job: GenerationJob, items: ImageItem[], context: Res
         ),
       };
     case 'openai': {
-      const body: Record<string, unknown> = { created: context.created, data: items.map((item) => openAiItem(job, item)) };
+      const body: Record<string, unknown> = {
+        created: context.created,
+        data: items.map((item) => openAiItem(job, item)),
+      };
       if (job.model.family === 'gpt-image') {
         body.background = job.transparent ? 'transparent' : 'opaque';
         body.output_format = job.format;
@@ -91,7 +96,10 @@ export function successBody(job: GenerationJob, items: ImageItem[], context: Res
       return body;
     }
     case 'r9s': {
-      const body: Record<string, unknown> = { created: context.created, data: items.map((item) => openAiItem(job, item)) };
+      const body: Record<string, unknown> = {
+        created: context.created,
+        data: items.map((item) => openAiItem(job, item)),
+      };
       if (job.model.reportsUsage) {
         const usage = imageUsage(job);
         body.usage = { prompt_tokens: usage.input_tokens, image_tokens: usage.output_tokens };
@@ -115,7 +123,11 @@ export function successBody(job: GenerationJob, items: ImageItem[], context: Res
       };
       if (job.model.reportsUsage) {
         const usage = imageUsage(job);
-        body.usage = { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.total_tokens };
+        body.usage = {
+          input_tokens: usage.input_tokens,
+          output_tokens: usage.output_tokens,
+          total_tokens: usage.total_tokens,
+        };
       }
       return body;
     }

@@ -8,7 +8,11 @@ describe('the fault log', () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await postJson(`${sandbox.urls.openai}/images/generations`, {}, { 'x-sandbox-fault': 'server-error' });
+        const res = await postJson(
+          `${sandbox.urls.openai}/images/generations`,
+          {},
+          { 'x-sandbox-fault': 'server-error' },
+        );
         expect(res.status).toBe(500);
         ids.push(res.headers.get('x-request-id') ?? '');
       }
@@ -16,7 +20,10 @@ describe('the fault log', () => {
       expect(sandbox.stats.faultLog.map((e) => e.requestId)).toEqual(ids.slice(2));
       expect(sandbox.stats.faultLogDropped).toBe(2);
       const overHttp = await getJson(`${sandbox.url}/_sandbox/stats`, {});
-      expect(overHttp.json).toMatchObject({ faultLogDropped: 2, faultLog: [{ requestId: ids[2] }, { requestId: ids[3] }, { requestId: ids[4] }] });
+      expect(overHttp.json).toMatchObject({
+        faultLogDropped: 2,
+        faultLog: [{ requestId: ids[2] }, { requestId: ids[3] }, { requestId: ids[4] }],
+      });
       sandbox.stats.reset();
       expect([sandbox.stats.faultLog.length, sandbox.stats.faultLogDropped]).toEqual([0, 0]);
     } finally {

@@ -73,7 +73,13 @@ export function createStats(): SandboxStats {
 export const DEFAULT_FAULT_LOG_LIMIT = 10_000;
 
 /** Counts an injected fault and logs it, dropping the oldest entry once the log holds `limit`. */
-export function recordFault(stats: SandboxStats, requestId: string, fault: FaultName, provider: ProviderName, limit = DEFAULT_FAULT_LOG_LIMIT): void {
+export function recordFault(
+  stats: SandboxStats,
+  requestId: string,
+  fault: FaultName,
+  provider: ProviderName,
+  limit = DEFAULT_FAULT_LOG_LIMIT,
+): void {
   stats.faults[fault] += 1;
   stats.faultLog.push({ requestId, fault, provider, at: Date.now() });
   // A plain array stays what readers of `faultLog` expect; shift() on 10 000 entries is a short memmove.

@@ -19,16 +19,31 @@ describe('official openai SDK against the sandbox', () => {
   });
 
   it('generates base64 images with a GPT image model', async () => {
-    const response = await client.images.generate({ model: 'gpt-image-1', prompt: 'A cute baby sea otter', n: 2, size: '1024x1024', quality: 'low' });
+    const response = await client.images.generate({
+      model: 'gpt-image-1',
+      prompt: 'A cute baby sea otter',
+      n: 2,
+      size: '1024x1024',
+      quality: 'low',
+    });
     expect(response.data).toHaveLength(2);
     expect(response.usage?.output_tokens).toBe(2 * 272);
     for (const image of response.data ?? []) {
-      expect(await imageInfo(Buffer.from(image.b64_json!, 'base64'))).toEqual({ format: 'png', width: 1024, height: 1024 });
+      expect(await imageInfo(Buffer.from(image.b64_json!, 'base64'))).toEqual({
+        format: 'png',
+        width: 1024,
+        height: 1024,
+      });
     }
   });
 
   it('generates URL images with dall-e-3, revised prompt included', async () => {
-    const response = await client.images.generate({ model: 'dall-e-3', prompt: 'A lighthouse at dusk', size: '1792x1024', response_format: 'url' });
+    const response = await client.images.generate({
+      model: 'dall-e-3',
+      prompt: 'A lighthouse at dusk',
+      size: '1792x1024',
+      response_format: 'url',
+    });
     const image = response.data![0]!;
     expect(image.revised_prompt).toMatch(/^A lighthouse at dusk, imagined as/);
     const bytes = Buffer.from(await (await fetch(image.url!)).arrayBuffer());
@@ -36,7 +51,13 @@ describe('official openai SDK against the sandbox', () => {
   });
 
   it('streams partial and final images', async () => {
-    const stream = await client.images.generate({ model: 'gpt-image-1', prompt: 'stream', stream: true, partial_images: 1, quality: 'low' });
+    const stream = await client.images.generate({
+      model: 'gpt-image-1',
+      prompt: 'stream',
+      stream: true,
+      partial_images: 1,
+      quality: 'low',
+    });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types).toEqual(['image_generation.partial_image', 'image_generation.completed']);
@@ -44,10 +65,19 @@ describe('official openai SDK against the sandbox', () => {
 
   it('works against the r9s and AI Stats stand-ins too (OpenAI-compatible gateways)', async () => {
     const r9s = new OpenAI({ baseURL: sandbox.urls.r9s, apiKey, maxRetries: 0 });
-    const a = await r9s.images.generate({ model: 'gpt-4o-mini', prompt: 'A cute cat sitting on a windowsill', size: '512x512', response_format: 'b64_json' });
+    const a = await r9s.images.generate({
+      model: 'gpt-4o-mini',
+      prompt: 'A cute cat sitting on a windowsill',
+      size: '512x512',
+      response_format: 'b64_json',
+    });
     expect((await imageInfo(Buffer.from(a.data![0]!.b64_json!, 'base64'))).width).toBe(512);
     const aiStats = new OpenAI({ baseURL: sandbox.urls['ai-stats'], apiKey, maxRetries: 0 });
-    const b = await aiStats.images.generate({ model: 'openai/gpt-image-1', prompt: 'A lighthouse at golden hour', size: '1024x1024' });
+    const b = await aiStats.images.generate({
+      model: 'openai/gpt-image-1',
+      prompt: 'A lighthouse at golden hour',
+      size: '1024x1024',
+    });
     expect(b.data![0]!.b64_json).toBeTruthy();
     expect((b as unknown as { provider: string }).provider).toBe('openai');
   });
@@ -88,7 +118,10 @@ describe('official openai SDK against the sandbox', () => {
     // `TypeError: terminated` (cause ECONNRESET), and JSON parsing with a SyntaxError.
     const attempt = (fault: string) =>
       client.images
-        .generate({ prompt: 'p', size: '256x256', response_format: 'b64_json' }, { headers: { 'x-sandbox-fault': fault } })
+        .generate(
+          { prompt: 'p', size: '256x256', response_format: 'b64_json' },
+          { headers: { 'x-sandbox-fault': fault } },
+        )
         .then(
           () => new Error('expected a failure') as Error & { cause?: { code?: string } },
           (e: unknown) => e as Error & { cause?: { code?: string } },

@@ -17,17 +17,33 @@ describe('official together-ai SDK against the sandbox', () => {
   beforeEach(() => sandbox.stats.reset());
 
   it('generates base64 images', async () => {
-    const response = await client.images.generate({ model, prompt: 'A sunset over mountains', width: 768, height: 512, steps: 4, n: 2, response_format: 'base64' });
+    const response = await client.images.generate({
+      model,
+      prompt: 'A sunset over mountains',
+      width: 768,
+      height: 512,
+      steps: 4,
+      n: 2,
+      response_format: 'base64',
+    });
     expect(response.object).toBe('list');
     expect(response.data).toHaveLength(2);
     for (const [index, item] of response.data.entries()) {
       expect(item).toMatchObject({ index, type: 'b64_json' });
-      expect(await imageInfo(Buffer.from(item.b64_json, 'base64'))).toEqual({ format: 'jpeg', width: 768, height: 512 });
+      expect(await imageInfo(Buffer.from(item.b64_json, 'base64'))).toEqual({
+        format: 'jpeg',
+        width: 768,
+        height: 512,
+      });
     }
   });
 
   it('generates URL images by default', async () => {
-    const response = await client.images.generate({ model, prompt: 'A cartoon of an astronaut riding a horse on the moon', output_format: 'png' });
+    const response = await client.images.generate({
+      model,
+      prompt: 'A cartoon of an astronaut riding a horse on the moon',
+      output_format: 'png',
+    });
     const item = response.data[0]!;
     expect(item.type).toBe('url');
     const bytes = Buffer.from(await (await fetch(item.url)).arrayBuffer());
@@ -36,7 +52,9 @@ describe('official together-ai SDK against the sandbox', () => {
 
   it('sees errors as its own typed errors', async () => {
     const wrongKey = new Together({ baseURL: sandbox.urls.together, apiKey: 'nope', maxRetries: 0 });
-    expect(await wrongKey.images.generate({ model, prompt: 'p' }).catch((e: unknown) => e)).toBeInstanceOf(Together.AuthenticationError);
+    expect(await wrongKey.images.generate({ model, prompt: 'p' }).catch((e: unknown) => e)).toBeInstanceOf(
+      Together.AuthenticationError,
+    );
     const tooMany = await client.images.generate({ model, prompt: 'p', n: 5 }).catch((e: unknown) => e);
     expect(tooMany).toBeInstanceOf(Together.BadRequestError);
     const unknown = await client.images.generate({ model: 'acme/painter', prompt: 'p' }).catch((e: unknown) => e);
@@ -55,7 +73,10 @@ describe('official together-ai SDK against the sandbox', () => {
 
   it('sees truncated JSON as an error, not as data', async () => {
     const error = await client.images
-      .generate({ model, prompt: 'p', width: 128, height: 128, response_format: 'base64' }, { headers: { 'x-sandbox-fault': 'truncated-json' } })
+      .generate(
+        { model, prompt: 'p', width: 128, height: 128, response_format: 'base64' },
+        { headers: { 'x-sandbox-fault': 'truncated-json' } },
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyntaxError);
     expect(sandbox.stats.faults['truncated-json']).toBe(1);

@@ -119,7 +119,9 @@ function firstIssue(errors: ErrorObject[], body: unknown): RequestIssue {
   if (first.keyword === 'type') {
     const enumOnSame = issues.find((i) => i.keyword === 'enum' && i.param === first.param);
     if (enumOnSame?.allowed?.some((a) => jsonType(a) === jsonType(first.value))) return enumOnSame;
-    const union = new Set(issues.filter((i) => i.keyword === 'type' && i.param === first.param).flatMap((i) => i.expectedTypes ?? []));
+    const union = new Set(
+      issues.filter((i) => i.keyword === 'type' && i.param === first.param).flatMap((i) => i.expectedTypes ?? []),
+    );
     return { ...first, expectedTypes: [...union] };
   }
   return first;
@@ -196,7 +198,8 @@ export class SpecValidator {
   requestProperties(provider: ProviderName): Record<string, Record<string, unknown>> {
     const spec = this.#specs[provider].document;
     let schema = resolvePointer(spec, REQUEST_POINTER) as Record<string, unknown> | undefined;
-    if (schema && typeof schema.$ref === 'string') schema = resolvePointer(spec, schema.$ref.slice(1)) as Record<string, unknown>;
+    if (schema && typeof schema.$ref === 'string')
+      schema = resolvePointer(spec, schema.$ref.slice(1)) as Record<string, unknown>;
     return (schema?.properties as Record<string, Record<string, unknown>> | undefined) ?? {};
   }
 }

@@ -11,13 +11,34 @@ const FLUX = 'black-forest-labs/FLUX.1-schnell';
 function request(provider: ProviderName, mode: 'b64' | 'url'): Record<string, unknown> {
   switch (provider) {
     case 'together':
-      return { model: FLUX, prompt: 'A sunset over mountains', width: 320, height: 256, response_format: mode === 'b64' ? 'base64' : 'url' };
+      return {
+        model: FLUX,
+        prompt: 'A sunset over mountains',
+        width: 320,
+        height: 256,
+        response_format: mode === 'b64' ? 'base64' : 'url',
+      };
     case 'openai':
-      return { model: 'dall-e-2', prompt: 'A cute baby sea otter', size: '256x256', response_format: mode === 'b64' ? 'b64_json' : 'url' };
+      return {
+        model: 'dall-e-2',
+        prompt: 'A cute baby sea otter',
+        size: '256x256',
+        response_format: mode === 'b64' ? 'b64_json' : 'url',
+      };
     case 'r9s':
-      return { model: 'gpt-4o-mini', prompt: 'A cute cat sitting on a windowsill', size: '512x512', response_format: mode === 'b64' ? 'b64_json' : 'url' };
+      return {
+        model: 'gpt-4o-mini',
+        prompt: 'A cute cat sitting on a windowsill',
+        size: '512x512',
+        response_format: mode === 'b64' ? 'b64_json' : 'url',
+      };
     case 'ai-stats':
-      return { model: 'openai/dall-e-2', prompt: 'A lighthouse at golden hour', size: '256x256', response_format: mode === 'b64' ? 'b64_json' : 'url' };
+      return {
+        model: 'openai/dall-e-2',
+        prompt: 'A lighthouse at golden hour',
+        size: '256x256',
+        response_format: mode === 'b64' ? 'b64_json' : 'url',
+      };
   }
 }
 
@@ -65,7 +86,9 @@ describe('startSandbox over loopback HTTP', () => {
     });
 
     it('answers a missing bearer token with 401 in its own envelope', async () => {
-      const res = await postJson(`${sandbox.urls[provider]}/images/generations`, request(provider, 'b64'), { authorization: '' });
+      const res = await postJson(`${sandbox.urls[provider]}/images/generations`, request(provider, 'b64'), {
+        authorization: '',
+      });
       expect(res.status).toBe(401);
       expect(res.headers.get('x-request-id')).toMatch(/^req_/);
       expect(validator.validateError(provider, res.json)).toEqual([]);
@@ -75,7 +98,10 @@ describe('startSandbox over loopback HTTP', () => {
     });
 
     it('rejects an unknown model', async () => {
-      const res = await postJson(`${sandbox.urls[provider]}/images/generations`, { ...request(provider, 'b64'), model: 'acme/no-such-model' });
+      const res = await postJson(`${sandbox.urls[provider]}/images/generations`, {
+        ...request(provider, 'b64'),
+        model: 'acme/no-such-model',
+      });
       expect(res.status).toBe(provider === 'together' ? 404 : 400);
       expect(validator.validateError(provider, res.json)).toEqual([]);
     });
@@ -112,38 +138,80 @@ describe('startSandbox over loopback HTTP', () => {
     const openai = ['dall-e-2', 'dall-e-3', 'gpt-image-1', 'gpt-image-1-mini', 'gpt-image-1.5', 'gpt-image-2'];
     expect(await ids('openai')).toEqual(expect.arrayContaining(openai));
     expect(await ids('r9s')).toEqual(expect.arrayContaining([...openai, 'gpt-4o-mini']));
-    expect(await ids('ai-stats')).toEqual(expect.arrayContaining(['openai/gpt-image-1', 'openai/dall-e-3', 'black-forest-labs/flux-1-schnell']));
+    expect(await ids('ai-stats')).toEqual(
+      expect.arrayContaining(['openai/gpt-image-1', 'openai/dall-e-3', 'black-forest-labs/flux-1-schnell']),
+    );
     const dalle3 = await getJson(`${sandbox.urls.openai}/models/dall-e-3`);
     expect(dalle3.json.pictor).toMatchObject({ maxImagesPerCall: 1, sizes: ['1024x1024', '1792x1024', '1024x1792'] });
   });
 
   it('adds revised_prompt for dall-e-3, usage for GPT image models, provider and meta for AI Stats', async () => {
-    const dalle3 = await postJson(`${sandbox.urls.openai}/images/generations`, { model: 'dall-e-3', prompt: 'otter', response_format: 'b64_json' });
+    const dalle3 = await postJson(`${sandbox.urls.openai}/images/generations`, {
+      model: 'dall-e-3',
+      prompt: 'otter',
+      response_format: 'b64_json',
+    });
     expect(dalle3.json.data[0].revised_prompt).toMatch(/^otter, imagined as/);
     expect(dalle3.json.usage).toBeUndefined();
-    const gpt = await postJson(`${sandbox.urls.openai}/images/generations`, { model: 'gpt-image-1', prompt: 'otter', quality: 'low', output_format: 'jpeg' });
-    expect(gpt.json).toMatchObject({ created: expect.any(Number), output_format: 'jpeg', quality: 'low', size: '1024x1024', background: 'opaque' });
-    expect(gpt.json.usage).toMatchObject({ output_tokens: 272, input_tokens_details: { text_tokens: 2, image_tokens: 0 } });
+    const gpt = await postJson(`${sandbox.urls.openai}/images/generations`, {
+      model: 'gpt-image-1',
+      prompt: 'otter',
+      quality: 'low',
+      output_format: 'jpeg',
+    });
+    expect(gpt.json).toMatchObject({
+      created: expect.any(Number),
+      output_format: 'jpeg',
+      quality: 'low',
+      size: '1024x1024',
+      background: 'opaque',
+    });
+    expect(gpt.json.usage).toMatchObject({
+      output_tokens: 272,
+      input_tokens_details: { text_tokens: 2, image_tokens: 0 },
+    });
     expect(gpt.json.data[0].revised_prompt).toBeUndefined();
     expect((await imageInfo(Buffer.from(gpt.json.data[0].b64_json, 'base64'))).format).toBe('jpeg');
     expect(validator.validateResponse('openai', gpt.json)).toEqual([]);
-    const stats = await postJson(`${sandbox.urls['ai-stats']}/images/generations`, { model: 'openai/gpt-image-1', prompt: 'otter' });
+    const stats = await postJson(`${sandbox.urls['ai-stats']}/images/generations`, {
+      model: 'openai/gpt-image-1',
+      prompt: 'otter',
+    });
     expect(stats.json).toMatchObject({ provider: 'openai', meta: expect.any(Object), usage: expect.any(Object) });
   });
 
   it('encodes WebP and honours any gpt-image-2 size', async () => {
-    const res = await postJson(`${sandbox.urls.openai}/images/generations`, { model: 'gpt-image-2', prompt: 'wide', size: '1536x512', output_format: 'webp' });
+    const res = await postJson(`${sandbox.urls.openai}/images/generations`, {
+      model: 'gpt-image-2',
+      prompt: 'wide',
+      size: '1536x512',
+      output_format: 'webp',
+    });
     expect(res.status, res.text).toBe(200);
-    expect(await imageInfo(Buffer.from(res.json.data[0].b64_json, 'base64'))).toEqual({ format: 'webp', width: 1536, height: 512 });
+    expect(await imageInfo(Buffer.from(res.json.data[0].b64_json, 'base64'))).toEqual({
+      format: 'webp',
+      width: 1536,
+      height: 512,
+    });
     expect(res.json.size).toBeUndefined();
   });
 
   it('gives identical bytes for the same prompt and seed, served from the render cache', async () => {
     sandbox.stats.reset();
-    const body = { model: FLUX, prompt: 'cache me', seed: 1234, n: 2, width: 256, height: 256, response_format: 'base64' };
+    const body = {
+      model: FLUX,
+      prompt: 'cache me',
+      seed: 1234,
+      n: 2,
+      width: 256,
+      height: 256,
+      response_format: 'base64',
+    };
     const a = await postJson(`${sandbox.urls.together}/images/generations`, body);
     const b = await postJson(`${sandbox.urls.together}/images/generations`, body);
-    expect(a.json.data.map((d: { b64_json: string }) => d.b64_json)).toEqual(b.json.data.map((d: { b64_json: string }) => d.b64_json));
+    expect(a.json.data.map((d: { b64_json: string }) => d.b64_json)).toEqual(
+      b.json.data.map((d: { b64_json: string }) => d.b64_json),
+    );
     expect(a.json.data[0].b64_json).not.toEqual(a.json.data[1].b64_json);
     expect(sandbox.stats).toMatchObject({ imagesRendered: 2, cacheHits: 2, imagesServed: 4 });
     expect(sandbox.stats.generations.together).toBe(2);
@@ -161,7 +229,11 @@ describe('startSandbox over loopback HTTP', () => {
     const bad = await postJson(`${sandbox.urls.openai}/images/generations`, '{"prompt": ');
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/could not parse the JSON body/);
-    const wrongType = await postJson(`${sandbox.urls.together}/images/generations`, { model: FLUX, prompt: 'p', n: 'two' });
+    const wrongType = await postJson(`${sandbox.urls.together}/images/generations`, {
+      model: FLUX,
+      prompt: 'p',
+      n: 'two',
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.json.error).toMatchObject({ param: 'n', code: 'invalid_type' });
     expect(validator.validateError('together', wrongType.json)).toEqual([]);
@@ -174,17 +246,31 @@ describe('startSandbox over loopback HTTP', () => {
     const res = await fetch(`${sandbox.urls.openai}/images/generations`, {
       method: 'POST',
       headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-image-1', prompt: 'stream', size: '1024x1024', stream: true, partial_images: 2, quality: 'low' }),
+      body: JSON.stringify({
+        model: 'gpt-image-1',
+        prompt: 'stream',
+        size: '1024x1024',
+        stream: true,
+        partial_images: 2,
+        quality: 'low',
+      }),
     });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
-    const events = (await res.text()).trim().split('\n\n').map((block) => block.split('\n'));
+    const events = (await res.text())
+      .trim()
+      .split('\n\n')
+      .map((block) => block.split('\n'));
     expect(events.map((lines) => lines[0])).toEqual([
       'event: image_generation.partial_image',
       'event: image_generation.partial_image',
       'event: image_generation.completed',
     ]);
     const completed = JSON.parse(events[2]![1]!.slice('data: '.length));
-    expect(completed).toMatchObject({ type: 'image_generation.completed', size: '1024x1024', usage: { output_tokens: 272 } });
+    expect(completed).toMatchObject({
+      type: 'image_generation.completed',
+      size: '1024x1024',
+      usage: { output_tokens: 272 },
+    });
   });
 
   it('reports counters through the control routes too', async () => {
@@ -222,7 +308,11 @@ describe('authentication with a configured key', () => {
       expect(wrong.status).toBe(401);
       expect(wrong.json.error).toMatchObject({ code: 'invalid_api_key', type: 'invalid_request_error' });
       expect(wrong.text).not.toContain('sk-wrong-key-123456');
-      const right = await postJson(url, { prompt: 'p', size: '256x256' }, { authorization: 'Bearer sk-sandbox-secret' });
+      const right = await postJson(
+        url,
+        { prompt: 'p', size: '256x256' },
+        { authorization: 'Bearer sk-sandbox-secret' },
+      );
       expect(right.status).toBe(200);
       expect((await getJson(`${sandbox.urls.together}/models`, { authorization: 'Bearer nope' })).status).toBe(401);
     } finally {

@@ -73,11 +73,15 @@ function newRequestId(): string {
 /** Starts the sandbox server. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
-  if (options.publicUrl !== undefined && !(URL.canParse(options.publicUrl) && /^https?:$/.test(new URL(options.publicUrl).protocol))) {
+  if (
+    options.publicUrl !== undefined &&
+    !(URL.canParse(options.publicUrl) && /^https?:$/.test(new URL(options.publicUrl).protocol))
+  ) {
     throw new TypeError(`publicUrl must be an absolute http(s) URL, got ${JSON.stringify(options.publicUrl)}`);
   }
   const faultLogLimit = options.faultLogLimit ?? DEFAULT_FAULT_LOG_LIMIT;
-  if (!(Number.isInteger(faultLogLimit) && faultLogLimit >= 0)) throw new RangeError('faultLogLimit must be an integer >= 0');
+  if (!(Number.isInteger(faultLogLimit) && faultLogLimit >= 0))
+    throw new RangeError('faultLogLimit must be an integer >= 0');
   const closing = new AbortController();
   const stats = createStats();
   const context: SandboxContext = {
@@ -101,13 +105,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log = options.log;
 
   // Set once the port is known; until then (never in practice) control requests are refused.
-  let guard: ControlTarget['guard'] = () => ({ status: 403, message: 'The sandbox is starting.', type: 'permission_error', code: 'starting' });
+  let guard: ControlTarget['guard'] = () => ({
+    status: 403,
+    message: 'The sandbox is starting.',
+    type: 'permission_error',
+    code: 'starting',
+  });
   const control: ControlTarget = { stats, setFaults, guard: (req, authority) => guard(req, authority) };
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, note: RequestNote): Promise<void> {
+  async function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    note: RequestNote,
+  ): Promise<void> {
     const target = parseRequestTarget(req.url);
     if (!target) {
-      const error = invalidRequest(`Malformed request target: ${JSON.stringify(req.url)}.`, null, 'invalid_request_target');
+      const error = invalidRequest(
+        `Malformed request target: ${JSON.stringify(req.url)}.`,
+        null,
+        'invalid_request_target',
+      );
       const provider = providerIn(req.url);
       if (provider) return sendError(res, provider, error, requestId);
       return sendJson(res, 400, { error: { message: error.message, type: error.type, code: error.code } });
@@ -126,7 +144,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const provider = match?.[1];
     if (!match || !provider || !isProviderName(provider)) {
       return sendJson(res, 404, {
-        error: { message: `Unknown path ${path}. Stand-ins: ${PROVIDER_NAMES.map((p) => `/${p}/v1`).join(', ')}.`, type: 'invalid_request_error' },
+        error: {
+          message: `Unknown path ${path}. Stand-ins: ${PROVIDER_NAMES.map((p) => `/${p}/v1`).join(', ')}.`,
+          type: 'invalid_request_error',
+        },
       });
     }
     const rest = match[2] ?? '/';
@@ -137,7 +158,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (rest.startsWith('/models/') && method === 'GET') {
       const modelId = decodePathSegment(rest.slice('/models/'.length));
       if (modelId === undefined) {
-        const error = invalidRequest('Invalid model id in the path: it is not valid percent-encoding (UTF-8).', 'model', 'invalid_model_id');
+        const error = invalidRequest(
+          'Invalid model id in the path: it is not valid percent-encoding (UTF-8).',
+          'model',
+          'invalid_model_id',
+        );
         return sendError(res, provider, error, requestId);
       }
       return handleModels(context, req, res, provider, requestId, modelId);
@@ -155,8 +180,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (log) {
       res.on('close', () => {
         const ms = (performance.now() - started).toFixed(0);
-        const outcome = res.writableFinished ? String(res.statusCode) : `${res.headersSent ? res.statusCode : '---'} (aborted)`;
-        log(`${new Date().toISOString()} ${requestId} ${req.method} ${req.url} ${outcome} ${ms}ms${note.fault ? ` fault=${note.fault}` : ''}`);
+        const outcome = res.writableFinished
+          ? String(res.statusCode)
+          : `${res.headersSent ? res.statusCode : '---'} (aborted)`;
+        log(
+          `${new Date().toISOString()} ${requestId} ${req.method} ${req.url} ${outcome} ${ms}ms${note.fault ? ` fault=${note.fault}` : ''}`,
+        );
       });
     }
     dispatch(req, res, requestId, note).catch((error: unknown) => {

@@ -62,7 +62,8 @@ export class RateLimiter {
     if (!(options.capacity >= 1)) throw new RangeError('rateLimit.capacity must be at least 1');
     if (!(options.refillPerSecond >= 0)) throw new RangeError('rateLimit.refillPerSecond must be >= 0');
     this.#maxKeys = options.maxKeys ?? DEFAULT_RATE_LIMIT_MAX_KEYS;
-    if (!(Number.isInteger(this.#maxKeys) && this.#maxKeys >= 1)) throw new RangeError('rateLimit.maxKeys must be an integer >= 1');
+    if (!(Number.isInteger(this.#maxKeys) && this.#maxKeys >= 1))
+      throw new RangeError('rateLimit.maxKeys must be an integer >= 1');
   }
 
   /** Number of buckets held. */

@@ -23,7 +23,10 @@ describe('UrlStore', () => {
 
   it('issues already expired URLs on request', () => {
     const store = new UrlStore(60_000);
-    expect(store.resolve(...split(store.issue({ spec }, { expired: true }).path))).toMatchObject({ ok: false, status: 403 });
+    expect(store.resolve(...split(store.issue({ spec }, { expired: true }).path))).toMatchObject({
+      ok: false,
+      status: 403,
+    });
   });
 
   it('refuses a tampered expiry or signature', () => {

@@ -28,7 +28,12 @@ export interface SmallPayloadResult {
 }
 
 /** Keeps `concurrency` calls of one image in flight until `deadline`; counts the completed ones. */
-async function saturate(client: BenchClient, concurrency: number, deadline: number, imageBytes: number): Promise<number> {
+async function saturate(
+  client: BenchClient,
+  concurrency: number,
+  deadline: number,
+  imageBytes: number,
+): Promise<number> {
   let done = 0;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
@@ -84,7 +89,9 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
         client,
         params: { setup, imageBytes: IMAGE_BYTES, warmupMs, durationMs } satisfies SmallPayloadParams,
       });
-      ctx.log(`  1 small payload  round ${round + 1}/${rounds}  ${client.padEnd(12)} ${r.rps.toFixed(0)} req/s, ${r.cpuUs.toFixed(0)} µs CPU/req`);
+      ctx.log(
+        `  1 small payload  round ${round + 1}/${rounds}  ${client.padEnd(12)} ${r.rps.toFixed(0)} req/s, ${r.cpuUs.toFixed(0)} µs CPU/req`,
+      );
       return r;
     });
   } finally {
@@ -96,7 +103,9 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const peer = bestPeer(rps, 'max');
   const undici = rps.get('raw-undici') ?? Number.NaN;
   const core = rps.get('pictor-core') ?? Number.NaN;
-  const describeUs = median((results.get('pictor-core') ?? []).flatMap((r) => (r.describeUs === undefined ? [] : [r.describeUs])));
+  const describeUs = median(
+    (results.get('pictor-core') ?? []).flatMap((r) => (r.describeUs === undefined ? [] : [r.describeUs])),
+  );
   const values: ScenarioReport['values'] = {};
   const rows = CLIENT_NAMES.map((c) => {
     const value = rps.get(c) ?? Number.NaN;
@@ -118,7 +127,11 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     rows,
     values,
     targets: [
-      { target: `≥ 3× the best peer SDK (${peer.name})`, measured: times(core / peer.value), met: core >= 3 * peer.value },
+      {
+        target: `≥ 3× the best peer SDK (${peer.name})`,
+        measured: times(core / peer.value),
+        met: core >= 3 * peer.value,
+      },
       { target: '≥ 90% of raw undici', measured: `${fixed((100 * core) / undici, 0)}%`, met: core >= 0.9 * undici },
     ],
     notes: [

@@ -110,7 +110,10 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const rounds = ctx.quick ? 1 : 5;
   const durationMs = ctx.quick ? 0 : 2000;
   const minCallsPerWorker = ctx.quick ? 1 : 3;
-  const server = await startFixedServer({ image: makePng(1020, 1024, IMAGE_BYTES), warmImage: makePng(100, 100, WARM_IMAGE_BYTES) });
+  const server = await startFixedServer({
+    image: makePng(1020, 1024, IMAGE_BYTES),
+    warmImage: makePng(100, 100, WARM_IMAGE_BYTES),
+  });
   let results: Map<ClientName, BigBatchResult[]>;
   try {
     const setup: ClientSetup = { urls: server.urls, concurrency: CONCURRENCY };
@@ -128,7 +131,9 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
           minCallsPerWorker,
         } satisfies BigBatchParams,
       });
-      ctx.log(`  2 big batch      round ${round + 1}/${rounds}  ${client.padEnd(12)} ${r.mbps.toFixed(0)} MB/s  peak +${r.peakRssMb.toFixed(0)} MB`);
+      ctx.log(
+        `  2 big batch      round ${round + 1}/${rounds}  ${client.padEnd(12)} ${r.mbps.toFixed(0)} MB/s  peak +${r.peakRssMb.toFixed(0)} MB`,
+      );
       return r;
     });
   } finally {
@@ -147,7 +152,9 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const undiciRss = rss.get('raw-undici') ?? Number.NaN;
   const coreRate = rate.get('pictor-core') ?? Number.NaN;
   const coreRss = rss.get('pictor-core') ?? Number.NaN;
-  const describeMs = median((results.get('pictor-core') ?? []).flatMap((r) => (r.describeMs === undefined ? [] : [r.describeMs])));
+  const describeMs = median(
+    (results.get('pictor-core') ?? []).flatMap((r) => (r.describeMs === undefined ? [] : [r.describeMs])),
+  );
   const values: ScenarioReport['values'] = {};
   const rows = CLIENT_NAMES.map((c) => {
     const r = rate.get(c) ?? Number.NaN;
@@ -157,12 +164,18 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     return [
       c,
       fixed(r, 0),
-      range(of(c, (x) => x.mbps), 0),
+      range(
+        of(c, (x) => x.mbps),
+        0,
+      ),
       times(r / peer.value),
       times(r / undiciRate),
       fixed(e, 0),
       fixed(m, 0),
-      range(of(c, (x) => x.peakRssMb), 0),
+      range(
+        of(c, (x) => x.peakRssMb),
+        0,
+      ),
       `${fixed((100 * m) / peerRss, 0)}%`,
       `${fixed((100 * m) / undiciRss, 0)}%`,
     ];

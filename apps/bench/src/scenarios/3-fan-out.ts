@@ -92,9 +92,17 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   try {
     const setup: ClientSetup = { urls: server.urls, concurrency: 4 };
     results = await interleave(CLIENT_NAMES, rounds, async (client, round) => {
-      const r = await runChild<FanOutResult>({ scenario: 'fan-out', client, params: { setup, repeats } satisfies FanOutParams });
-      const shown = Object.entries(r.strategies).map(([s, ms]) => `${s} ${ms.toFixed(0)} ms`).join(', ');
-      ctx.log(`  3 fan-out        round ${round + 1}/${rounds}  ${client.padEnd(12)} one call ${r.oneCallMs.toFixed(0)} ms, ${shown}`);
+      const r = await runChild<FanOutResult>({
+        scenario: 'fan-out',
+        client,
+        params: { setup, repeats } satisfies FanOutParams,
+      });
+      const shown = Object.entries(r.strategies)
+        .map(([s, ms]) => `${s} ${ms.toFixed(0)} ms`)
+        .join(', ');
+      ctx.log(
+        `  3 fan-out        round ${round + 1}/${rounds}  ${client.padEnd(12)} one call ${r.oneCallMs.toFixed(0)} ms, ${shown}`,
+      );
       return r;
     });
   } finally {
@@ -115,7 +123,15 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
       if (client === 'pictor-core') coreRatio = ratio;
       values[`${client}/${strategy}`] = { oneCallMs: oneCall, fanOutMs: ms, ratio };
       const how = strategy === 'batch' ? (HOW[client] ?? STRATEGY_LABEL.batch) : STRATEGY_LABEL[strategy];
-      rows.push([client, how, strategy === 'sequential' ? '4, in turn' : '4, at once', fixed(oneCall, 0), fixed(ms, 0), range(all, 0), times(ratio)]);
+      rows.push([
+        client,
+        how,
+        strategy === 'sequential' ? '4, in turn' : '4, at once',
+        fixed(oneCall, 0),
+        fixed(ms, 0),
+        range(all, 0),
+        times(ratio),
+      ]);
     }
   }
   return {
@@ -129,7 +145,13 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     head: ['client', 'how 16 images are asked for', 'calls', 'one call ms', '16 images ms', 'min – max', '× one call'],
     rows,
     values,
-    targets: [{ target: 'pictor-core: 16 images in ≤ 1.3× the time of one call', measured: times(coreRatio), met: coreRatio <= 1.3 }],
+    targets: [
+      {
+        target: 'pictor-core: 16 images in ≤ 1.3× the time of one call',
+        measured: times(coreRatio),
+        met: coreRatio <= 1.3,
+      },
+    ],
     notes: [
       `Left to its defaults the AI SDK's Together model declares 1 image per call, so \`generateImage({ n: 16 })\` sends 16 calls ` +
         `of 1 at once (no cap); with a per-call latency that does not grow with n it takes about as long, at 4× the calls.`,

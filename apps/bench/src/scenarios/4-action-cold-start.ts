@@ -35,14 +35,19 @@ interface Launch {
 async function timeToFirstRequest(launch: Launch, firstRequest: () => Promise<number>): Promise<number> {
   const seen = firstRequest();
   const started = performance.now();
-  const child = spawn(process.execPath, launch.args, { env: launch.env, cwd: launch.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, launch.args, {
+    env: launch.env,
+    cwd: launch.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const at = await Promise.race([seen, exited.then(() => Number.NaN)]);
   const code = await exited;
-  if (code !== 0 || Number.isNaN(at)) throw new Error(`${launch.args.at(-1)} exited with ${code} before or after its first request:\n${output}`);
+  if (code !== 0 || Number.isNaN(at))
+    throw new Error(`${launch.args.at(-1)} exited with ${code} before or after its first request:\n${output}`);
   return at - started;
 }
 
@@ -90,14 +95,20 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
       );
       if (!(await readFile(outputs, 'utf8')).includes('count')) throw new Error('the Action set no outputs');
       const floorMs = await timeToFirstRequest(
-        { args: ['-e', FLOOR_SCRIPT], cwd: work, env: { ...base, BENCH_URL: `${server.urls.together}/images/generations` } },
+        {
+          args: ['-e', FLOOR_SCRIPT],
+          cwd: work,
+          env: { ...base, BENCH_URL: `${server.urls.together}/images/generations` },
+        },
         firstRequest,
       );
       // The first run of each warms the OS file cache; it is not counted.
       if (i === 0 && runs > 2) continue;
       action.push(ms);
       floor.push(floorMs);
-      ctx.log(`  4 action         run ${i}/${runs - 1}  action ${ms.toFixed(0)} ms, node alone ${floorMs.toFixed(0)} ms`);
+      ctx.log(
+        `  4 action         run ${i}/${runs - 1}  action ${ms.toFixed(0)} ms, node alone ${floorMs.toFixed(0)} ms`,
+      );
     }
   } finally {
     await server.close();
@@ -132,7 +143,9 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     ],
     notes: [
       `The bundle is ${bundle.length.toLocaleString('en-US')} bytes.` +
-        (composition.length ? ` What it holds (minified bytes by package, from its own build script with a metafile): ${composition.join(', ')}.` : ''),
+        (composition.length
+          ? ` What it holds (minified bytes by package, from its own build script with a metafile): ${composition.join(', ')}.`
+          : ''),
     ],
   };
 }

@@ -119,15 +119,19 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
       const rendered = await drive(agent, url, RENDER_CONCURRENCY, renderMs, (i) => request1024(`render ${round}`, i));
       const renderSeconds = (performance.now() - started) / 1000;
       const afterRender = await sandbox.stats();
-      if (afterRender.imagesRendered - before.imagesRendered !== rendered) throw new Error('the sandbox served renders from its cache');
+      if (afterRender.imagesRendered - before.imagesRendered !== rendered)
+        throw new Error('the sandbox served renders from its cache');
       await drive(agent, url, 1, 0, () => request1024('cached', 7), 1);
       started = performance.now();
       const cached = await drive(agent, url, CACHED_CONCURRENCY, cachedMs, () => request1024('cached', 7));
       const cachedSeconds = (performance.now() - started) / 1000;
       const afterCached = await sandbox.stats();
-      if (afterCached.imagesRendered !== afterRender.imagesRendered + 1) throw new Error('cached requests were rendered again');
+      if (afterCached.imagesRendered !== afterRender.imagesRendered + 1)
+        throw new Error('cached requests were rendered again');
       const r = { rendersPerSecond: rendered / renderSeconds, cachedPerSecond: cached / cachedSeconds };
-      ctx.log(`  5 sandbox        round ${round + 1}/${rounds}  ${r.rendersPerSecond.toFixed(1)} renders/s, ${r.cachedPerSecond.toFixed(0)} cached responses/s`);
+      ctx.log(
+        `  5 sandbox        round ${round + 1}/${rounds}  ${r.rendersPerSecond.toFixed(1)} renders/s, ${r.cachedPerSecond.toFixed(0)} cached responses/s`,
+      );
       results.push(r);
     } finally {
       await agent.close();

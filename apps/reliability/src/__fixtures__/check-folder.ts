@@ -44,9 +44,17 @@ export async function checkFolder(dir: string, allowed: string[] = []): Promise<
         continue;
       }
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (bytes.length !== image.bytes) problems.push(`${image.file}: ${bytes.length} bytes on disk, ${image.bytes} recorded`);
+      if (bytes.length !== image.bytes)
+        problems.push(`${image.file}: ${bytes.length} bytes on disk, ${image.bytes} recorded`);
       if (sha256 !== image.sha256) problems.push(`${image.file}: sha256 differs from the manifest`);
-      images.push({ file: image.file, key: entry.key, index: image.index, seed: image.seed, sha256, mtimeMs: (await stat(path)).mtimeMs });
+      images.push({
+        file: image.file,
+        key: entry.key,
+        index: image.index,
+        seed: image.seed,
+        sha256,
+        mtimeMs: (await stat(path)).mtimeMs,
+      });
     }
   }
   for (const name of await readdir(dir)) {

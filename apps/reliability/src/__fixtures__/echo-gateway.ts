@@ -30,18 +30,30 @@ export async function startEchoGateway(): Promise<EchoGateway> {
     const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const echo = (req.url ?? '').split('/')[1] as Echo;
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        ...headers,
+      });
       res.end(body);
     };
     req.resume();
     req.on('end', () => {
       switch (echo) {
         case 'json':
-          return send(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${key}`, type: key, code: key, param: key } }));
+          return send(
+            401,
+            JSON.stringify({
+              error: { message: `Incorrect API key provided: ${key}`, type: key, code: key, param: key },
+            }),
+          );
         case 'plain':
           return send(401, `Unauthorized key ${key}\n`, { 'content-type': 'text/plain' });
         case 'escaped':
-          return send(401, `{"error":{"message":"Incorrect API key provided: ${key.replace(/\//g, '\\/')}","code":"invalid_api_key"}}`);
+          return send(
+            401,
+            `{"error":{"message":"Incorrect API key provided: ${key.replace(/\//g, '\\/')}","code":"invalid_api_key"}}`,
+          );
         case 'unicode': {
           const escaped = [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
           return send(401, `{"error":{"message":"bad key ${escaped}"}}`);
@@ -54,9 +66,15 @@ export async function startEchoGateway(): Promise<EchoGateway> {
         case 'retry':
           return send(503, JSON.stringify({ error: { message: `overloaded for ${key}` } }));
         case 'body':
-          return send(200, `{"id":"x","model":"m","object":"list","created":1,"data":[{"index":0,"b64_json":"${key}"}]}`);
+          return send(
+            200,
+            `{"id":"x","model":"m","object":"list","created":1,"data":[{"index":0,"b64_json":"${key}"}]}`,
+          );
         case 'malformed':
-          return send(200, `{"id":"${key}","model":"m","object":"list","data":[{"index":0,"b64_json":"iVBORw0KGgo="}], "x": "\\q${key}"}`);
+          return send(
+            200,
+            `{"id":"${key}","model":"m","object":"list","data":[{"index":0,"b64_json":"iVBORw0KGgo="}], "x": "\\q${key}"}`,
+          );
         default:
           return send(404, '{"error":{"message":"no such echo"}}');
       }

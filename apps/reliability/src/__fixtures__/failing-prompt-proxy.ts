@@ -33,21 +33,38 @@ export async function startFailingPromptProxy(target: string): Promise<FailingPr
         if (path === '/images/generations') prompt = (JSON.parse(body.toString('utf8')) as { prompt?: string }).prompt;
         if (prompt !== undefined && failing.has(prompt)) {
           refused.push(prompt);
-          const text = JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } });
-          res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': `proxy-${refused.length}` });
+          const text = JSON.stringify({
+            error: {
+              message: 'The server had an error while processing your request.',
+              type: 'server_error',
+              param: null,
+              code: null,
+            },
+          });
+          res.writeHead(500, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+            'x-request-id': `proxy-${refused.length}`,
+          });
           res.end(text);
           return;
         }
         if (prompt !== undefined) forwarded.push(prompt);
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers)) {
-          if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
+          if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
+            headers[name] = value;
         }
-        const answer = await fetch(`${target}${path}`, { method: req.method, headers, ...(req.method === 'GET' ? {} : { body }) });
+        const answer = await fetch(`${target}${path}`, {
+          method: req.method,
+          headers,
+          ...(req.method === 'GET' ? {} : { body }),
+        });
         const bytes = Buffer.from(await answer.arrayBuffer());
         const out: Record<string, string> = { 'content-length': String(bytes.length) };
         answer.headers.forEach((value, name) => {
-          if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name)) out[name] = value;
+          if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name))
+            out[name] = value;
         });
         res.writeHead(answer.status, out);
         res.end(bytes);

@@ -11,6 +11,9 @@ export const NEST_MAIN = at('apps/nest-example/dist/main.js');
 
 /** Fails early, with the command to run, when a front door is not built. */
 export function requireBuilt(file: string): string {
-  if (!existsSync(file)) throw new Error(`${file} is not built: run \`npx -y pnpm@12.21.0 turbo run build --filter=@pictor/reliability...\``);
+  if (!existsSync(file))
+    throw new Error(
+      `${file} is not built: run \`npx -y pnpm@12.21.0 turbo run build --filter=@pictor/reliability...\``,
+    );
   return file;
 }

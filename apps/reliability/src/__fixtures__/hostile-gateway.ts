@@ -11,7 +11,9 @@ export interface HostileGateway {
 }
 
 /** A loopback HTTP server whose handler plays a hostile provider (or an internal service it points at). */
-export async function startHostileGateway(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<HostileGateway> {
+export async function startHostileGateway(
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+): Promise<HostileGateway> {
   const requests: HostileGateway['requests'] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -40,7 +42,12 @@ export async function startHostileGateway(handler: (req: IncomingMessage, res: S
 }
 
 /** Sends a JSON answer. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);

@@ -51,7 +51,9 @@ export function errorRenderings(error: unknown): Record<string, string> {
     current = typeof current === 'object' ? e.cause : undefined;
   }
   out['inspect(error, depth 10)'] = inspect(error, { depth: 10 });
-  out['inspect(error, depth 10, showHidden)'] = safe(() => inspect(error, { depth: 10, showHidden: true, maxArrayLength: 50, maxStringLength: 100_000 }));
+  out['inspect(error, depth 10, showHidden)'] = safe(() =>
+    inspect(error, { depth: 10, showHidden: true, maxArrayLength: 50, maxStringLength: 100_000 }),
+  );
   return out;
 }
 

@@ -40,7 +40,10 @@ export function parseGithubOutput(text: string): Record<string, string> {
  * an `INPUT_*` variable per input, fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. `RUNNER_DEBUG=1` prints its
  * debug lines too.
  */
-export async function runAction(inputs: Record<string, string>, options: { workspace?: string; debug?: boolean } = {}): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  options: { workspace?: string; debug?: boolean } = {},
+): Promise<ActionRun> {
   const runner = await mkdtemp(join(tmpdir(), 'pictor-runner-'));
   const workspace = options.workspace ?? join(runner, 'workspace');
   await mkdir(workspace, { recursive: true });
@@ -58,5 +61,12 @@ export async function runAction(inputs: Record<string, string>, options: { works
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const run = await runNode(requireBuilt(ACTION_BUNDLE), [], { env, cwd: workspace });
   const outputsFile = await readFile(output, 'utf8');
-  return { code: run.code, stdout: run.stdout, stderr: run.stderr, summary: await readFile(summary, 'utf8'), outputsFile, outputs: parseGithubOutput(outputsFile) };
+  return {
+    code: run.code,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    summary: await readFile(summary, 'utf8'),
+    outputsFile,
+    outputs: parseGithubOutput(outputsFile),
+  };
 }

@@ -23,7 +23,11 @@ export function spawnNode(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string; input?: string } = {},
 ): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd ?? process.cwd(), env: cleanEnv(options.env), stdio: 'pipe' });
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: cleanEnv(options.env),
+    stdio: 'pipe',
+  });
   child.stdin.end(options.input ?? '');
   return child;
 }
@@ -40,6 +44,10 @@ export function collect(child: ChildProcessWithoutNullStreams): Promise<NodeRun>
   });
 }
 
-export function runNode(script: string, args: string[], options: Parameters<typeof spawnNode>[2] = {}): Promise<NodeRun> {
+export function runNode(
+  script: string,
+  args: string[],
+  options: Parameters<typeof spawnNode>[2] = {},
+): Promise<NodeRun> {
   return collect(spawnNode(script, args, options));
 }

@@ -23,6 +23,8 @@ export async function readActionYml(): Promise<ActionYml> {
 export async function actionDefaults(): Promise<Record<string, string>> {
   const { inputs } = await readActionYml();
   return Object.fromEntries(
-    Object.entries(inputs).flatMap(([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]])),
+    Object.entries(inputs).flatMap(([name, input]) =>
+      input.default === undefined ? [] : [[name, String(input.default)]],
+    ),
   );
 }

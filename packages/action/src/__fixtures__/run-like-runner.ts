@@ -28,7 +28,8 @@ export async function runLikeRunner(workspace: string, inputs: Record<string, st
   const runner = await mkdtemp(join(tmpdir(), 'pictor-runner-'));
   const action = join(runner, 'action');
   await mkdir(join(action, 'dist'), { recursive: true });
-  for (const file of ['action.yml', 'package.json', 'dist/index.js']) await copyFile(join(packageDir, file), join(action, file));
+  for (const file of ['action.yml', 'package.json', 'dist/index.js'])
+    await copyFile(join(packageDir, file), join(action, file));
   const outputFile = join(runner, 'output');
   const summaryFile = join(runner, 'summary');
   await writeFile(outputFile, '');
@@ -36,14 +37,22 @@ export async function runLikeRunner(workspace: string, inputs: Record<string, st
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name)),
   );
-  for (const [name, value] of Object.entries({ ...(await actionDefaults()), ...inputs })) env[inputEnvName(name)] = value;
-  Object.assign(env, { GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_ACTIONS: 'true' });
-
-  const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [join(action, 'dist/index.js')], { cwd: workspace, env }, (error, stdout, stderr) =>
-      done({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
+  for (const [name, value] of Object.entries({ ...(await actionDefaults()), ...inputs }))
+    env[inputEnvName(name)] = value;
+  Object.assign(env, {
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_ACTIONS: 'true',
   });
+
+  const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>(
+    (done) => {
+      execFile(process.execPath, [join(action, 'dist/index.js')], { cwd: workspace, env }, (error, stdout, stderr) =>
+        done({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    },
+  );
   return {
     exitCode,
     stdout,

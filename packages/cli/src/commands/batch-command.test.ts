@@ -71,13 +71,25 @@ describe('pictor batch', () => {
       expect.objectContaining({ seed: 7, width: 512, height: 512 }),
     ]);
     expect(await imagesOf('a green frog')).toEqual([expect.objectContaining({ seed: 1, width: 1344, height: 768 })]);
-    expect(await imagesOf('a snail')).toEqual([expect.objectContaining({ file: expect.stringMatching(/^snail-0\.\w+$/) })]);
+    expect(await imagesOf('a snail')).toEqual([
+      expect.objectContaining({ file: expect.stringMatching(/^snail-0\.\w+$/) }),
+    ]);
   });
 
   it('runs a YAML file with its own defaults block', async () => {
     const file = await promptsFile(
       'prompts.yaml',
-      ['defaults:', '  n: 2', '  aspectRatio: "3:4"', 'prompts:', '  - a quiet harbour', '  - prompt: a loud market', '    n: 1', '    size: 640x640', ''].join('\n'),
+      [
+        'defaults:',
+        '  n: 2',
+        '  aspectRatio: "3:4"',
+        'prompts:',
+        '  - a quiet harbour',
+        '  - prompt: a loud market',
+        '    n: 1',
+        '    size: 640x640',
+        '',
+      ].join('\n'),
     );
     const run = await batch(file);
     expect(run.code).toBe(0);
@@ -147,7 +159,9 @@ describe('pictor batch', () => {
     const file = await promptsFile('prompts.jsonl', '"a red fox"\n{"prompt": "a blue whale", "steps": 99}\nnot json\n');
     const run = await batch(file);
     expect(run.code).toBe(2);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: error: invalid batch file: line 2\.steps: .*; line 3: is not valid JSON$/)]);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/^pictor: error: invalid batch file: line 2\.steps: .*; line 3: is not valid JSON$/),
+    ]);
     expect(sandbox.stats.requests).toBe(0);
     expect(existsSync(out)).toBe(false);
   });
@@ -165,7 +179,15 @@ describe('pictor batch', () => {
     const run = await batch(file, ['--json']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout);
-    expect(doc).toMatchObject({ total: 3, generated: 1, skipped: 2, failed: 0, aborted: false, failures: [], manifestPath: join(out, 'manifest.json') });
+    expect(doc).toMatchObject({
+      total: 3,
+      generated: 1,
+      skipped: 2,
+      failed: 0,
+      aborted: false,
+      failures: [],
+      manifestPath: join(out, 'manifest.json'),
+    });
     expect(doc.files).toHaveLength(3);
     expect(doc.prompts.map((p: { line: number; status: string }) => [p.line, p.status])).toEqual([
       [1, 'skipped'],
@@ -185,7 +207,18 @@ describe('pictor batch', () => {
     it('exits 130 leaving finished images and a consistent manifest, and a rerun completes the rest', async () => {
       const prompts = Array.from({ length: 5 }, (_, i) => `"a slow prompt number ${i + 1}"`).join('\n');
       const file = await promptsFile('prompts.jsonl', prompts);
-      const child = spawnPictor(['batch', file, '--provider', 'sandbox', '--base-url', slow.urls.together, '--out', out, '--concurrency', '1']);
+      const child = spawnPictor([
+        'batch',
+        file,
+        '--provider',
+        'sandbox',
+        '--base-url',
+        slow.urls.together,
+        '--out',
+        out,
+        '--concurrency',
+        '1',
+      ]);
       const done = collect(child);
       await new Promise<void>((resolve) => {
         let seen = '';
@@ -214,7 +247,18 @@ describe('pictor batch', () => {
       expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
       expect(names.filter((n) => n !== 'manifest.json')).toHaveLength(saved);
 
-      const rerun = await runPictor(['batch', file, '--provider', 'sandbox', '--base-url', slow.urls.together, '--out', out, '--concurrency', '2']);
+      const rerun = await runPictor([
+        'batch',
+        file,
+        '--provider',
+        'sandbox',
+        '--base-url',
+        slow.urls.together,
+        '--out',
+        out,
+        '--concurrency',
+        '2',
+      ]);
       expect(rerun.code).toBe(0);
       expect(rerun.stderr).toMatch(new RegExp(`${5 - saved} generated, ${saved} already done, 0 failed`));
       expect((await readManifest(out)).entries).toHaveLength(5);
@@ -225,9 +269,22 @@ describe('pictor batch', () => {
 describe('pictor batch on a terminal', () => {
   it('draws a progress bar on stderr instead of one line per prompt', async () => {
     const file = await promptsFile('prompts.txt', 'a red fox\na blue whale\na green frog\n');
-    const args = [process.execPath, BIN, 'batch', file, '--provider', 'sandbox', '--base-url', sandbox.urls.together, '--out', out];
+    const args = [
+      process.execPath,
+      BIN,
+      'batch',
+      file,
+      '--provider',
+      'sandbox',
+      '--base-url',
+      sandbox.urls.together,
+      '--out',
+      out,
+    ];
     // `script` runs the command on a pseudo-terminal, as an interactive shell would.
-    const run = await collect(spawn('script', ['-qec', args.map((a) => `'${a}'`).join(' '), '/dev/null'], { env: cleanEnv(), stdio: 'pipe' }));
+    const run = await collect(
+      spawn('script', ['-qec', args.map((a) => `'${a}'`).join(' '), '/dev/null'], { env: cleanEnv(), stdio: 'pipe' }),
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/[█░]{20} 3\/3 \| 3 new, 0 skipped, 0 failed/);
     expect(run.stdout).not.toMatch(/\[1\/3\] saved/);

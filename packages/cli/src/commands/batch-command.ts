@@ -66,7 +66,8 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
       onWarning,
       onEvent: (event) => {
         progress.onEvent(event);
-        if (event.type === 'saved') for (const warning of event.result.warnings) term.warn(`line ${event.job.line}: ${formatWarning(warning)}`);
+        if (event.type === 'saved')
+          for (const warning of event.result.warnings) term.warn(`line ${event.job.line}: ${formatWarning(warning)}`);
       },
     });
   } finally {

@@ -11,7 +11,14 @@ import { lines, runPictor, tempDir } from '../__fixtures__/run-pictor.js';
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
 const ENSURE_CHROMIUM = fileURLToPath(new URL('../../../../scripts/ensure-chromium.sh', import.meta.url));
 // Flags from shared/TOOLCHAIN.md (playwright gives each launch a fresh profile of its own).
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const PROMPT = 'a "lighthouse" <at> dusk & sea';
 
 /** The chromium binary, installed with the repository's script when it is missing (Debian's package, as root). */
@@ -19,7 +26,10 @@ function chromiumPath(): string {
   try {
     return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
   } catch {
-    return execFileSync('bash', [ENSURE_CHROMIUM], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+    return execFileSync('bash', [ENSURE_CHROMIUM], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      .trim()
+      .split('\n')
+      .pop()!;
   }
 }
 
@@ -30,13 +40,27 @@ let out: string;
 
 beforeAll(async () => {
   const executablePath = chromiumPath();
-  [sandbox, browser, dir] = await Promise.all([startSandbox({ port: 0 }), chromium.launch({ executablePath, args: CHROMIUM_FLAGS }), tempDir()]);
+  [sandbox, browser, dir] = await Promise.all([
+    startSandbox({ port: 0 }),
+    chromium.launch({ executablePath, args: CHROMIUM_FLAGS }),
+    tempDir(),
+  ]);
   out = join(dir.path, 'images');
   await mkdir(ARTIFACTS, { recursive: true });
   const target = ['--provider', 'sandbox', '--base-url', sandbox.urls.together, '--out', out];
   const square = await runPictor(['generate', PROMPT, '-n', '3', '--seed', '5', '--gallery', ...target]);
   expect(square.code).toBe(0);
-  const wide = await runPictor(['generate', 'a wide field of sunflowers', '--aspect', '16:9', '--format', 'png', '--seed', '9', ...target]);
+  const wide = await runPictor([
+    'generate',
+    'a wide field of sunflowers',
+    '--aspect',
+    '16:9',
+    '--format',
+    'png',
+    '--seed',
+    '9',
+    ...target,
+  ]);
   expect(wide.code).toBe(0);
 }, 600_000);
 
@@ -53,11 +77,17 @@ async function open(indexPath: string, screenshot: string) {
     // These callbacks run in the page (the package is typed without the DOM lib, hence the local types).
     const images = await page.$$eval('img', (imgs) =>
       imgs.map((el) => {
-        const img = el as unknown as { naturalWidth: number; naturalHeight: number; getAttribute(name: string): string | null };
+        const img = el as unknown as {
+          naturalWidth: number;
+          naturalHeight: number;
+          getAttribute(name: string): string | null;
+        };
         return { src: img.getAttribute('src') ?? '', naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight };
       }),
     );
-    const captions = await page.$$eval('figcaption', (els) => els.map((el) => (el as unknown as { innerText: string }).innerText));
+    const captions = await page.$$eval('figcaption', (els) =>
+      els.map((el) => (el as unknown as { innerText: string }).innerText),
+    );
     await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
     return { images, captions, title: await page.title() };
   } finally {

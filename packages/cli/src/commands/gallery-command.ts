@@ -36,7 +36,9 @@ export function galleryCommand(ctx: CommandContext): Command {
       if (flags.json) term.json(result);
       else {
         term.out(displayPath(result.path));
-        term.info(`Wrote a gallery of ${result.images} image${result.images === 1 ? '' : 's'}: open ${displayPath(result.path)} in a browser`);
+        term.info(
+          `Wrote a gallery of ${result.images} image${result.images === 1 ? '' : 's'}: open ${displayPath(result.path)} in a browser`,
+        );
       }
     });
 }

@@ -26,7 +26,10 @@ afterEach(() => dir.remove());
 
 /** `pictor generate <prompt> …args` against the test's sandbox, writing into the test's folder. */
 function generate(prompt: string, args: string[] = [], env: Record<string, string> = {}) {
-  return runPictor(['generate', prompt, '--provider', 'sandbox', '--base-url', sandbox.urls.together, '--out', dir.path, ...args], { env });
+  return runPictor(
+    ['generate', prompt, '--provider', 'sandbox', '--base-url', sandbox.urls.together, '--out', dir.path, ...args],
+    { env },
+  );
 }
 
 async function dimensions(path: string) {
@@ -64,13 +67,19 @@ describe('pictor generate', () => {
     expect(doc.calls).toHaveLength(1);
     expect(doc.images).toHaveLength(2);
     for (const [position, image] of doc.images.entries()) {
-      expect(Object.keys(image).sort()).toEqual(['bytes', 'file', 'height', 'index', 'mediaType', 'path', 'seed', 'sha256', 'width'].sort());
+      expect(Object.keys(image).sort()).toEqual(
+        ['bytes', 'file', 'height', 'index', 'mediaType', 'path', 'seed', 'sha256', 'width'].sort(),
+      );
       expect(image.index).toBe(position);
       expect(image.seed).toBe(7);
       const bytes = await readFile(image.path as string);
       expect(bytes.length).toBe(image.bytes);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(image.sha256);
-      expect(await dimensions(image.path as string)).toEqual({ width: image.width, height: image.height, mediaType: image.mediaType });
+      expect(await dimensions(image.path as string)).toEqual({
+        width: image.width,
+        height: image.height,
+        mediaType: image.mediaType,
+      });
     }
   });
 
@@ -96,8 +105,12 @@ describe('pictor generate', () => {
   it('warns on stderr about a setting the provider does not take, and lists it in --json', async () => {
     const run = await generate('a paper boat', ['--quality', 'high', '--json']);
     expect(run.code).toBe(0);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: warning: .*does not accept quality; it was not sent$/)]);
-    expect(JSON.parse(run.stdout).warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', setting: 'quality' })]);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/^pictor: warning: .*does not accept quality; it was not sent$/),
+    ]);
+    expect(JSON.parse(run.stdout).warnings).toEqual([
+      expect.objectContaining({ type: 'unsupported-setting', setting: 'quality' }),
+    ]);
   });
 
   it('refuses an invalid request with exit 2, naming the flag, before any request', async () => {
@@ -119,7 +132,9 @@ describe('pictor generate', () => {
   it('a usage error (bad option value) exits 2 with one line and no stack', async () => {
     const run = await generate('a lighthouse', ['--count', 'many']);
     expect(run.code).toBe(2);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: error: option '-n, --count <n>' argument 'many' is invalid/)]);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/^pictor: error: option '-n, --count <n>' argument 'many' is invalid/),
+    ]);
     expect(sandbox.stats.requests).toBe(0);
   });
 
@@ -140,7 +155,17 @@ describe('pictor generate', () => {
       'a refused key exits 3 with the status, and the key never appears (%j)',
       async (extra) => {
         const run = await runPictor(
-          ['generate', 'a lighthouse', '--provider', 'sandbox', '--base-url', guarded.urls.together, '--out', dir.path, ...extra],
+          [
+            'generate',
+            'a lighthouse',
+            '--provider',
+            'sandbox',
+            '--base-url',
+            guarded.urls.together,
+            '--out',
+            dir.path,
+            ...extra,
+          ],
           { env: { PICTOR_API_KEY: SECRET } },
         );
         expect(run.code).toBe(3);
@@ -148,14 +173,27 @@ describe('pictor generate', () => {
         expect(run.stderr).toMatch(/request req_[0-9a-f]+/);
         expect(run.stdout + run.stderr).not.toContain(SECRET);
         if (extra.includes('--verbose')) expect(run.stderr).toMatch(/AuthenticationError/);
-        if (extra.includes('--json')) expect(JSON.parse(run.stdout)).toMatchObject({ error: { name: 'AuthenticationError', status: 401, exitCode: 3 } });
+        if (extra.includes('--json'))
+          expect(JSON.parse(run.stdout)).toMatchObject({
+            error: { name: 'AuthenticationError', status: 401, exitCode: 3 },
+          });
         expect(await readdir(dir.path)).toEqual([]);
       },
     );
 
     it('--api-key-stdin reads the key from a pipe', async () => {
       const run = await runPictor(
-        ['generate', 'a lighthouse', '--provider', 'sandbox', '--base-url', guarded.urls.together, '--out', dir.path, '--api-key-stdin'],
+        [
+          'generate',
+          'a lighthouse',
+          '--provider',
+          'sandbox',
+          '--base-url',
+          guarded.urls.together,
+          '--out',
+          dir.path,
+          '--api-key-stdin',
+        ],
         { input: 'the-right-key-0000\n', env: { PICTOR_API_KEY: SECRET } },
       );
       expect(run.code).toBe(0);
@@ -165,7 +203,15 @@ describe('pictor generate', () => {
 
     it('--api-key-stdin with nothing piped is a usage error', async () => {
       guarded.stats.reset();
-      const run = await runPictor(['generate', 'a lighthouse', '--provider', 'sandbox', '--base-url', guarded.urls.together, '--api-key-stdin']);
+      const run = await runPictor([
+        'generate',
+        'a lighthouse',
+        '--provider',
+        'sandbox',
+        '--base-url',
+        guarded.urls.together,
+        '--api-key-stdin',
+      ]);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/--api-key-stdin: stdin was empty/);
       expect(guarded.stats.requests).toBe(0);
@@ -193,7 +239,9 @@ describe('pictor generate', () => {
     sandbox.setFaults([{ fault: 'server-error' }]);
     const run = await generate('a lighthouse', ['--retries', '0']);
     expect(run.code).toBe(5);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: error: .* answered 500 .*\(request req_[0-9a-f]+\)/)]);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(/^pictor: error: .* answered 500 .*\(request req_[0-9a-f]+\)/),
+    ]);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -201,7 +249,11 @@ describe('pictor generate', () => {
     sandbox.setFaults([{ fault: 'malformed-json' }]);
     const run = await generate('a lighthouse', ['--retries', '0']);
     expect(run.code).toBe(5);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: error: Pictor sandbox sent a response Pictor cannot use: .*request req_[0-9a-f]+/)]);
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(
+        /^pictor: error: Pictor sandbox sent a response Pictor cannot use: .*request req_[0-9a-f]+/,
+      ),
+    ]);
   });
 
   it('when one of several calls fails, saves the rest and exits 6', async () => {
@@ -219,13 +271,25 @@ describe('pictor generate', () => {
   it('Ctrl-C cancels the generation: exit 130, nothing written', async () => {
     const slow = await startSandbox({ port: 0, latencyMs: 5_000 });
     try {
-      const child = spawnPictor(['generate', 'a lighthouse', '--provider', 'sandbox', '--base-url', slow.urls.together, '--out', dir.path]);
+      const child = spawnPictor([
+        'generate',
+        'a lighthouse',
+        '--provider',
+        'sandbox',
+        '--base-url',
+        slow.urls.together,
+        '--out',
+        dir.path,
+      ]);
       const done = collect(child);
       await vi.waitFor(() => expect(slow.stats.generations.together).toBe(1), { timeout: 10_000, interval: 50 });
       child.kill('SIGINT');
       const run = await done;
       expect(run.code).toBe(130);
-      expect(lines(run.stderr)).toEqual([expect.stringMatching(/^pictor: interrupted: cancelling the generation/), 'Interrupted: no image was saved.']);
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(/^pictor: interrupted: cancelling the generation/),
+        'Interrupted: no image was saved.',
+      ]);
       expect(await readdir(dir.path)).toEqual([]);
     } finally {
       await slow.close();
@@ -236,7 +300,11 @@ describe('pictor generate', () => {
     const run = await runPictor(['generate', 'a lighthouse at dusk', '-n', '2', '--out', dir.path]);
     expect(run.code).toBe(0);
     const notices = lines(run.stderr).filter((l) => /sandbox/i.test(l) && !l.startsWith('Saved'));
-    expect(notices).toEqual([expect.stringMatching(/^No API key found: using the offline Pictor sandbox .*Set TOGETHER_API_KEY or pass --provider/)]);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /^No API key found: using the offline Pictor sandbox .*Set TOGETHER_API_KEY or pass --provider/,
+      ),
+    ]);
     expect(lines(run.stdout)).toHaveLength(2);
     expect(sandbox.stats.requests).toBe(0);
   });

@@ -78,7 +78,8 @@ async function generate(prompt: string, flags: GenerateFlags, ctx: CommandContex
     const saved = await saveImages(result, flags.out, flags.fileName ? { fileName: flags.fileName } : {});
     const gallery = flags.gallery ? await writeGallery(flags.out, { onWarning: manifestWarner(term) }) : undefined;
     for (const warning of result.warnings) term.warn(formatWarning(warning));
-    for (const failure of result.failures) term.error(`image ${failure.index} failed: ${describeError(failure.error, ctx.errorContext)}`);
+    for (const failure of result.failures)
+      term.error(`image ${failure.index} failed: ${describeError(failure.error, ctx.errorContext)}`);
 
     if (flags.json) {
       term.json(jsonResult(result, saved, gallery?.path));

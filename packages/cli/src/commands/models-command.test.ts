@@ -19,10 +19,17 @@ describe('pictor models', () => {
   });
 
   it('--json gives the list as one document; --all includes models that are not for images', async () => {
-    const images = JSON.parse((await runPictor(['models', '--provider', 'sandbox', '--base-url', sandbox.urls.together, '--json'])).stdout);
+    const images = JSON.parse(
+      (await runPictor(['models', '--provider', 'sandbox', '--base-url', sandbox.urls.together, '--json'])).stdout,
+    );
     expect(images).toMatchObject({ provider: 'sandbox', defaultModel: 'black-forest-labs/FLUX.1-schnell' });
-    expect(images.models).toContainEqual(expect.objectContaining({ id: 'black-forest-labs/FLUX.1-schnell', type: 'image' }));
-    const all = JSON.parse((await runPictor(['models', '--provider', 'sandbox', '--base-url', sandbox.urls.together, '--json', '--all'])).stdout);
+    expect(images.models).toContainEqual(
+      expect.objectContaining({ id: 'black-forest-labs/FLUX.1-schnell', type: 'image' }),
+    );
+    const all = JSON.parse(
+      (await runPictor(['models', '--provider', 'sandbox', '--base-url', sandbox.urls.together, '--json', '--all']))
+        .stdout,
+    );
     expect(all.models.length).toBeGreaterThanOrEqual(images.models.length);
     expect(images.models.every((m: { type: string }) => m.type === 'image')).toBe(true);
   });

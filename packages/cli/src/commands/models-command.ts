@@ -27,16 +27,25 @@ export function modelsCommand(ctx: CommandContext): Command {
         term.json({
           provider: session.client.provider,
           defaultModel: session.client.defaultModel ?? null,
-          models: models.map(({ id, name, type, ownedBy }) => ({ id, name, type: type ?? null, ownedBy: ownedBy ?? null })),
+          models: models.map(({ id, name, type, ownedBy }) => ({
+            id,
+            name,
+            type: type ?? null,
+            ownedBy: ownedBy ?? null,
+          })),
         });
         return;
       }
       const width = Math.max(0, ...models.map((m) => m.id.length));
       for (const m of models) {
-        const extra = [m.name !== m.id ? m.name : '', m.id === session.client.defaultModel ? '(default)' : ''].filter(Boolean).join(' ');
+        const extra = [m.name !== m.id ? m.name : '', m.id === session.client.defaultModel ? '(default)' : '']
+          .filter(Boolean)
+          .join(' ');
         term.out(extra ? `${m.id.padEnd(width)}  ${extra}` : m.id);
       }
-      term.info(`${models.length} ${flags.all ? '' : 'image '}model${models.length === 1 ? '' : 's'} from ${session.label}`);
+      term.info(
+        `${models.length} ${flags.all ? '' : 'image '}model${models.length === 1 ? '' : 's'} from ${session.label}`,
+      );
     } finally {
       await session.close();
     }

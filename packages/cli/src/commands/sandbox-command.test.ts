@@ -14,13 +14,23 @@ describe('pictor sandbox', () => {
     });
     const origin = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1];
     expect(origin).toBeDefined();
-    for (const name of ['together', 'openai', 'r9s', 'ai-stats']) expect(printed).toContain(`${name}`.padEnd(9) + ` ${origin}/${name}/v1`);
+    for (const name of ['together', 'openai', 'r9s', 'ai-stats'])
+      expect(printed).toContain(`${name}`.padEnd(9) + ` ${origin}/${name}/v1`);
 
     const health = await fetch(`${origin}/health`);
     expect(health.status).toBe(200);
     const dir = await tempDir();
     try {
-      const generated = await runPictor(['generate', 'a lighthouse', '--provider', 'sandbox', '--base-url', `${origin}/together/v1`, '--out', dir.path]);
+      const generated = await runPictor([
+        'generate',
+        'a lighthouse',
+        '--provider',
+        'sandbox',
+        '--base-url',
+        `${origin}/together/v1`,
+        '--out',
+        dir.path,
+      ]);
       expect(generated.code).toBe(0);
     } finally {
       await dir.remove();

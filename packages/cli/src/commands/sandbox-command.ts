@@ -68,7 +68,8 @@ export function sandboxCommand(ctx: CommandContext): Command {
         });
       } catch (error) {
         if (error instanceof TypeError) throw new UsageError(error.message);
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${flags.port} is in use: pick another with --port`);
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+          throw new UsageError(`port ${flags.port} is in use: pick another with --port`);
         throw error;
       }
       term.out(`Pictor sandbox listening on ${sandbox.url}`);

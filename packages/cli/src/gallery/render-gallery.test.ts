@@ -43,7 +43,9 @@ describe('renderGallery against a hostile manifest', () => {
   it('allows no script through its Content-Security-Policy', () => {
     const html = renderGallery({ title: 't', cards: [card] });
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
-    expect(csp).toBe("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+    expect(csp).toBe(
+      "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+    );
   });
 
   it('escapes the size too, should a value that is not a number get this far', () => {

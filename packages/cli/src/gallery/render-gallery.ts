@@ -25,7 +25,8 @@ export function escapeHtml(text: string): string {
 
 // No script, no plugin, no form, no base: only its own inline style and images beside it or embedded. Whatever
 // a manifest smuggled past the escaping could still not run.
-const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 const STYLE = `
 :root { color-scheme: light dark; --bg: #f4f4f5; --card: #fff; --text: #18181b; --muted: #71717a; --line: #e4e4e7; }

@@ -1,4 +1,11 @@
-import { MANIFEST_FILE, readFolderFile, readManifest, statFolderFile, writeFileAtomic, type ManifestWarning } from '@pictor/core/storage';
+import {
+  MANIFEST_FILE,
+  readFolderFile,
+  readManifest,
+  statFolderFile,
+  writeFileAtomic,
+  type ManifestWarning,
+} from '@pictor/core/storage';
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../usage-error.js';
@@ -38,7 +45,9 @@ async function exists(path: string): Promise<boolean> {
 export async function writeGallery(dir: string, options: GalleryOptions = {}): Promise<GalleryResult> {
   const folder = resolve(dir);
   if (!(await exists(join(folder, MANIFEST_FILE)))) {
-    throw new UsageError(`${dir} has no ${MANIFEST_FILE}: generate images into it first (pictor generate … --out ${dir})`);
+    throw new UsageError(
+      `${dir} has no ${MANIFEST_FILE}: generate images into it first (pictor generate … --out ${dir})`,
+    );
   }
   const manifest = await readManifest(folder, options.onWarning ? { onWarning: options.onWarning } : {});
   const cards: GalleryCard[] = [];

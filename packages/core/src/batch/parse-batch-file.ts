@@ -39,7 +39,13 @@ function mergeFields(base: Record<string, unknown>, over: Record<string, unknown
   return { ...rest, ...over };
 }
 
-function toJob(raw: unknown, line: number, defaults: Partial<ImageRequest>, issues: FieldIssue[], where: string): BatchJob | undefined {
+function toJob(
+  raw: unknown,
+  line: number,
+  defaults: Partial<ImageRequest>,
+  issues: FieldIssue[],
+  where: string,
+): BatchJob | undefined {
   const item = typeof raw === 'string' ? { prompt: raw } : raw;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     issues.push({ field: where, message: 'must be a prompt string or an object with a prompt' });
@@ -92,7 +98,10 @@ export function parseBatchFile(text: string, format: BatchFormat, defaults: Part
     try {
       doc = parseYaml(text);
     } catch (error) {
-      throw new ValidationError([{ field: 'file', message: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` }], 'batch file');
+      throw new ValidationError(
+        [{ field: 'file', message: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` }],
+        'batch file',
+      );
     }
     let list: unknown = doc;
     let fileDefaults = defaults;

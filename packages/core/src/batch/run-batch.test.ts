@@ -20,7 +20,8 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pictor-batch-'));
   server = await startTestServer((req, res) => {
     const body = JSON.parse(req.body) as { n: number; prompt: string; seed?: number };
-    if (body.prompt === failPrompt) return sendJson(res, 400, { error: { message: 'prompt refused', type: 'invalid_request_error' } });
+    if (body.prompt === failPrompt)
+      return sendJson(res, 400, { error: { message: 'prompt refused', type: 'invalid_request_error' } });
     sendJson(res, 200, togetherBody(body.n, 8, 8, body.seed ?? 0));
   });
   client = createPictorClient({ provider: 'sandbox', baseURL: `${server.url}/v1`, maxRetries: 0 });
@@ -39,14 +40,18 @@ describe('parseBatchFile', () => {
       { line: 4, request: normalizeRequest({ prompt: 'a dog', n: 2 }), fileName: 'dog' },
     ]);
     const yaml = 'defaults:\n  seed: 1\n  aspectRatio: "16:9"\nprompts:\n  - a cat\n  - prompt: a dog\n    seed: 2\n';
-    expect(parseBatchFile(yaml, 'yaml').map((j) => j.request)).toEqual([
-      { seed: 1, aspectRatio: '16:9', prompt: 'a cat' },
-      { seed: 2, aspectRatio: '16:9', prompt: 'a dog' },
-    ].map(normalizeRequest));
-    expect(parseBatchFile('one\ntwo\n', 'text', { n: 3 }).map((j) => j.request)).toEqual([
-      { n: 3, prompt: 'one' },
-      { n: 3, prompt: 'two' },
-    ].map(normalizeRequest));
+    expect(parseBatchFile(yaml, 'yaml').map((j) => j.request)).toEqual(
+      [
+        { seed: 1, aspectRatio: '16:9', prompt: 'a cat' },
+        { seed: 2, aspectRatio: '16:9', prompt: 'a dog' },
+      ].map(normalizeRequest),
+    );
+    expect(parseBatchFile('one\ntwo\n', 'text', { n: 3 }).map((j) => j.request)).toEqual(
+      [
+        { n: 3, prompt: 'one' },
+        { n: 3, prompt: 'two' },
+      ].map(normalizeRequest),
+    );
   });
 
   it('names every bad line and field', () => {
@@ -61,7 +66,8 @@ describe('parseBatchFile', () => {
 });
 
 describe('runBatch', () => {
-  const jobs = () => parseBatchFile('{"prompt":"a cat","seed":1}\n{"prompt":"a dog","n":2,"seed":5}\n{"prompt":"a bird"}\n', 'jsonl');
+  const jobs = () =>
+    parseBatchFile('{"prompt":"a cat","seed":1}\n{"prompt":"a dog","n":2,"seed":5}\n{"prompt":"a bird"}\n', 'jsonl');
 
   it('generates every prompt, then a rerun generates nothing', async () => {
     const first = await runBatch({ client, jobs: jobs(), outDir: dir });
@@ -89,7 +95,9 @@ describe('runBatch', () => {
   });
 
   it('refuses a file-name pattern that cannot name a file before the first request', async () => {
-    const error = await runBatch({ client, jobs: jobs(), outDir: dir, fileName: 'x'.repeat(300) }).catch((e: unknown) => e);
+    const error = await runBatch({ client, jobs: jobs(), outDir: dir, fileName: 'x'.repeat(300) }).catch(
+      (e: unknown) => e,
+    );
     expect(ValidationError.isInstance(error)).toBe(true);
     expect((error as ValidationError).fields).toEqual(['fileName']);
     expect(server.requests).toHaveLength(0);
@@ -111,7 +119,12 @@ describe('runBatch', () => {
   it('reports a failing prompt and keeps the others', async () => {
     failPrompt = 'a dog';
     const events: string[] = [];
-    const report = await runBatch({ client, jobs: jobs(), outDir: dir, onEvent: (e) => events.push(`${e.type}:${e.job.line}`) });
+    const report = await runBatch({
+      client,
+      jobs: jobs(),
+      outDir: dir,
+      onEvent: (e) => events.push(`${e.type}:${e.job.line}`),
+    });
     expect(report).toMatchObject({ generated: 2, failed: 1 });
     expect(report.failures.map((f) => [f.line, f.error.name])).toEqual([[2, 'BadRequestError']]);
     expect(events.sort()).toEqual(['failed:2', 'saved:1', 'saved:3']);

@@ -7,7 +7,14 @@ import { AbortError, PictorError, ValidationError, type FieldIssue } from '../er
 import { fileNamePatternProblem } from '../images/file-name.js';
 import { normalizeRequest, type NormalizedRequest } from '../request/image-request.js';
 import type { PictorWarning } from '../request/warnings.js';
-import { findCompleteEntry, MANIFEST_FILE, readManifest, requestKey, type ManifestEntry, type ManifestWarning } from '../storage/manifest.js';
+import {
+  findCompleteEntry,
+  MANIFEST_FILE,
+  readManifest,
+  requestKey,
+  type ManifestEntry,
+  type ManifestWarning,
+} from '../storage/manifest.js';
 import { saveImages, type SavedImage, type SaveResult } from '../storage/save-images.js';
 import type { BatchJob } from './parse-batch-file.js';
 
@@ -87,17 +94,15 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   await mkdir(dir, { recursive: true });
   const manifest = await readManifest(dir, options.onWarning ? { onWarning: options.onWarning } : {});
 
-  const outcomes = jobs.map(
-    (job, position): BatchOutcome => ({
-      position,
-      line: job.line,
-      prompt: requests[position]!.prompt,
-      status: 'not-started',
-      images: [],
-      error: undefined,
-      warnings: [],
-    }),
-  );
+  const outcomes = jobs.map((job, position): BatchOutcome => ({
+    position,
+    line: job.line,
+    prompt: requests[position]!.prompt,
+    status: 'not-started',
+    images: [],
+    error: undefined,
+    warnings: [],
+  }));
   const limit = createLimit(options.concurrency ?? 2);
   await Promise.all(
     jobs.map((job, position) =>
@@ -154,7 +159,8 @@ function validateJobs(jobs: BatchJob[], fileName: string | undefined): Normalize
       requests.push(normalizeRequest(job.request));
     } catch (error) {
       if (!ValidationError.isInstance(error)) throw error;
-      for (const issue of error.issues) issues.push({ field: `line ${job.line}.${issue.field}`, message: issue.message });
+      for (const issue of error.issues)
+        issues.push({ field: `line ${job.line}.${issue.field}`, message: issue.message });
     }
   }
   if (issues.length) throw new ValidationError(issues, 'batch');
@@ -172,7 +178,9 @@ function reportOf(outcomes: BatchOutcome[], aborted: boolean, manifestPath: stri
     aborted,
     outcomes,
     files: outcomes.flatMap((o) => o.images.map((image) => image.path)),
-    failures: outcomes.flatMap((o) => (o.error ? [{ position: o.position, line: o.line, prompt: o.prompt, error: o.error }] : [])),
+    failures: outcomes.flatMap((o) =>
+      o.error ? [{ position: o.position, line: o.line, prompt: o.prompt, error: o.error }] : [],
+    ),
     manifestPath,
   };
 }

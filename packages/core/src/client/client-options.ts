@@ -1,7 +1,13 @@
 import * as z from 'zod/v4/mini';
 import { ValidationError } from '../errors/index.js';
 import { toFieldIssues } from '../request/image-request.js';
-import { PROVIDER_NAMES, PROVIDERS, type Dialect, type ProviderName, type ProviderPreset } from '../request/providers.js';
+import {
+  PROVIDER_NAMES,
+  PROVIDERS,
+  type Dialect,
+  type ProviderName,
+  type ProviderPreset,
+} from '../request/providers.js';
 import type { RetryEvent } from '../http/with-retries.js';
 
 /**
@@ -127,7 +133,10 @@ export function resolveClientOptions(options: PictorClientOptions): ResolvedClie
   if (!baseURL) issues.push({ field: 'baseURL', message: `is required for the ${base.label} provider` });
   if (base.requiresKey && !opts.apiKey) issues.push({ field: 'apiKey', message: `is required for ${base.label}` });
   if (opts.dialect && opts.provider !== 'custom' && opts.dialect !== base.dialect) {
-    issues.push({ field: 'dialect', message: `${base.label} speaks the ${base.dialect} dialect; only custom providers choose` });
+    issues.push({
+      field: 'dialect',
+      message: `${base.label} speaks the ${base.dialect} dialect; only custom providers choose`,
+    });
   }
   if (issues.length) throw new ValidationError(issues, 'client options');
   return { ...opts, preset, baseURL: baseURL as string };

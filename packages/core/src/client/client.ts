@@ -57,9 +57,11 @@ export function createPictorClient(options: PictorClientOptions & PictorRuntime)
 
 function checkRuntime(runtime: PictorRuntime): PictorRuntime {
   const issues = [];
-  if (typeof runtime.transport?.send !== 'function') issues.push({ field: 'transport', message: 'must be a Transport (an object with send())' });
+  if (typeof runtime.transport?.send !== 'function')
+    issues.push({ field: 'transport', message: 'must be a Transport (an object with send())' });
   if (typeof runtime.sleep !== 'function') issues.push({ field: 'sleep', message: 'must be a function' });
-  if (runtime.now !== undefined && typeof runtime.now !== 'function') issues.push({ field: 'now', message: 'must be a function' });
+  if (runtime.now !== undefined && typeof runtime.now !== 'function')
+    issues.push({ field: 'now', message: 'must be a function' });
   if (runtime.resolveHost !== undefined && typeof runtime.resolveHost !== 'function') {
     issues.push({ field: 'resolveHost', message: 'must be a function' });
   }

@@ -45,11 +45,25 @@ describe('requests on the wire (MockAgent)', () => {
       return togetherBody(1);
     });
     const result = await client().generate({ prompt: 'a fox', seed: 5, steps: 4 });
-    expect(seen?.body).toEqual({ model: 'black-forest-labs/FLUX.1-schnell', prompt: 'a fox', n: 1, seed: 5, steps: 4, response_format: 'base64' });
+    expect(seen?.body).toEqual({
+      model: 'black-forest-labs/FLUX.1-schnell',
+      prompt: 'a fox',
+      n: 1,
+      seed: 5,
+      steps: 4,
+      response_format: 'base64',
+    });
     expect(seen?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(seen?.headers['idempotency-key']).toMatch(/^pictor-/);
     expect(result.images).toHaveLength(1);
-    expect(result.images[0]).toMatchObject({ index: 0, mediaType: 'image/png', extension: 'png', width: 8, height: 8, seed: 5 });
+    expect(result.images[0]).toMatchObject({
+      index: 0,
+      mediaType: 'image/png',
+      extension: 'png',
+      width: 8,
+      height: 8,
+      seed: 5,
+    });
     expect(result.images[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Buffer.from(result.images[0]!.base64, 'base64').equals(result.images[0]!.bytes)).toBe(true);
   });
@@ -69,25 +83,56 @@ describe('requests on the wire (MockAgent)', () => {
 
 describe('error envelopes map to typed errors', () => {
   const cases: Array<[number, unknown, new (...a: never[]) => PictorError, string]> = [
-    [400, { error: { message: 'bad size', type: 'invalid_request_error', param: 'size', code: null } }, BadRequestError, 'bad size'],
-    [401, { error: { message: `Incorrect API key provided: ${KEY}`, type: 'invalid_api_key' } }, AuthenticationError, 'Incorrect API key provided: [redacted]'],
+    [
+      400,
+      { error: { message: 'bad size', type: 'invalid_request_error', param: 'size', code: null } },
+      BadRequestError,
+      'bad size',
+    ],
+    [
+      401,
+      { error: { message: `Incorrect API key provided: ${KEY}`, type: 'invalid_api_key' } },
+      AuthenticationError,
+      'Incorrect API key provided: [redacted]',
+    ],
     [403, { error: { message: 'no access', type: 'forbidden' }, status: 403 }, PermissionDeniedError, 'no access'],
     [404, { error: { message: 'model not found', type: 'not_found' } }, NotFoundError, 'model not found'],
     [409, { error: { message: 'conflict', type: 'conflict' } }, ConflictError, 'conflict'],
-    [422, { error: { message: 'unprocessable', type: 'invalid' }, status: 422 }, UnprocessableEntityError, 'unprocessable'],
+    [
+      422,
+      { error: { message: 'unprocessable', type: 'invalid' }, status: 422 },
+      UnprocessableEntityError,
+      'unprocessable',
+    ],
     [429, { error: { message: 'slow down', type: 'rate_limit' } }, RateLimitError, 'slow down'],
-    [429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }, QuotaExceededError, 'quota'],
+    [
+      429,
+      { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } },
+      QuotaExceededError,
+      'quota',
+    ],
     [500, { error: { message: 'boom', type: 'server_error' } }, InternalServerError, 'boom'],
     [503, { error: { message: 'overloaded', type: 'unavailable' } }, ServiceUnavailableError, 'overloaded'],
     [502, 'Bad gateway from upstream', ServerError, 'Bad gateway from upstream'],
-    [401, { ok: false, error: 'unauthorized', message: 'Invalid gateway key' }, AuthenticationError, 'Invalid gateway key'],
+    [
+      401,
+      { ok: false, error: 'unauthorized', message: 'Invalid gateway key' },
+      AuthenticationError,
+      'Invalid gateway key',
+    ],
   ];
   for (const [status, body, cls, message] of cases) {
     it(`${status} ${cls.name}: ${message}`, async () => {
-      intercept('https://api.openai.com', '/v1/images/generations').reply(status, typeof body === 'string' ? body : JSON.stringify(body), {
-        headers: { 'x-request-id': 'req_123' },
-      });
-      const error = await client('openai').generate({ prompt: 'x' }).catch((e: unknown) => e);
+      intercept('https://api.openai.com', '/v1/images/generations').reply(
+        status,
+        typeof body === 'string' ? body : JSON.stringify(body),
+        {
+          headers: { 'x-request-id': 'req_123' },
+        },
+      );
+      const error = await client('openai')
+        .generate({ prompt: 'x' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(cls);
       expect((cls as unknown as typeof PictorError).isInstance(error)).toBe(true);
       const e = error as InstanceType<typeof BadRequestError>;
@@ -117,31 +162,52 @@ describe('error envelopes map to typed errors', () => {
   });
 
   it('does not retry a 400, a quota 429, or a 5xx marked x-should-retry: false', async () => {
-    intercept('https://api.together.xyz', '/v1/images/generations').reply(400, { error: { message: 'no', type: 'invalid' } });
+    intercept('https://api.together.xyz', '/v1/images/generations').reply(400, {
+      error: { message: 'no', type: 'invalid' },
+    });
     await expect(client('together', 3).generate({ prompt: 'x' })).rejects.toMatchObject({ attempts: 1, status: 400 });
-    intercept('https://api.together.xyz', '/v1/images/generations').reply(429, { error: { message: 'quota', type: 'insufficient_quota', code: 'insufficient_quota' } });
+    intercept('https://api.together.xyz', '/v1/images/generations').reply(429, {
+      error: { message: 'quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+    });
     await expect(client('together', 3).generate({ prompt: 'x' })).rejects.toMatchObject({ attempts: 1, status: 429 });
-    intercept('https://api.together.xyz', '/v1/images/generations').reply(503, { error: { message: 'down', type: 'x' } }, { headers: { 'x-should-retry': 'false' } });
+    intercept('https://api.together.xyz', '/v1/images/generations').reply(
+      503,
+      { error: { message: 'down', type: 'x' } },
+      { headers: { 'x-should-retry': 'false' } },
+    );
     await expect(client('together', 3).generate({ prompt: 'x' })).rejects.toMatchObject({ attempts: 1, status: 503 });
   });
 
   it('retries a 400 the server marks x-should-retry: true', async () => {
     const origin = agent.get('https://api.together.xyz');
-    origin.intercept({ path: '/v1/images/generations', method: 'POST' }).reply(400, { error: { message: 'again', type: 'x' } }, { headers: { 'x-should-retry': 'true' } });
+    origin
+      .intercept({ path: '/v1/images/generations', method: 'POST' })
+      .reply(400, { error: { message: 'again', type: 'x' } }, { headers: { 'x-should-retry': 'true' } });
     origin.intercept({ path: '/v1/images/generations', method: 'POST' }).reply(200, togetherBody(1));
     expect((await client('together', 1).generate({ prompt: 'x' })).images).toHaveLength(1);
   });
 
   it('lists only image models from both shapes of GET /models', async () => {
-    agent.get('https://api.together.xyz').intercept({ path: '/v1/models', method: 'GET' }).reply(200, [
-      { id: 'black-forest-labs/FLUX.1-schnell', type: 'image', display_name: 'FLUX.1 [schnell]' },
-      { id: 'meta-llama/Llama-3-8b', type: 'chat' },
+    agent
+      .get('https://api.together.xyz')
+      .intercept({ path: '/v1/models', method: 'GET' })
+      .reply(200, [
+        { id: 'black-forest-labs/FLUX.1-schnell', type: 'image', display_name: 'FLUX.1 [schnell]' },
+        { id: 'meta-llama/Llama-3-8b', type: 'chat' },
+      ]);
+    expect((await client().listModels()).map((m) => [m.id, m.name])).toEqual([
+      ['black-forest-labs/FLUX.1-schnell', 'FLUX.1 [schnell]'],
     ]);
-    expect((await client().listModels()).map((m) => [m.id, m.name])).toEqual([['black-forest-labs/FLUX.1-schnell', 'FLUX.1 [schnell]']]);
-    agent.get('https://api.openai.com').intercept({ path: '/v1/models', method: 'GET' }).reply(200, {
-      object: 'list',
-      data: [{ id: 'gpt-image-1', object: 'model', owned_by: 'openai' }, { id: 'gpt-4o', object: 'model' }],
-    });
+    agent
+      .get('https://api.openai.com')
+      .intercept({ path: '/v1/models', method: 'GET' })
+      .reply(200, {
+        object: 'list',
+        data: [
+          { id: 'gpt-image-1', object: 'model', owned_by: 'openai' },
+          { id: 'gpt-4o', object: 'model' },
+        ],
+      });
     expect((await client('openai').listModels()).map((m) => m.id)).toEqual(['gpt-image-1']);
   });
 });
@@ -151,7 +217,9 @@ describe('client options', () => {
     expect(() => createPictorClient({ provider: 'together' })).toThrow(/apiKey: is required for Together AI/);
     expect(() => createPictorClient({ provider: 'custom', apiKey: 'k' })).toThrow(/baseURL: is required/);
     expect(() => createPictorClient({ provider: 'nope' as never })).toThrow(/provider/);
-    expect(() => createPictorClient({ provider: 'sandbox', timeoutMs: -1, baseURL: 'ftp://x' })).toThrow(/timeoutMs.*baseURL|baseURL.*timeoutMs/);
+    expect(() => createPictorClient({ provider: 'sandbox', timeoutMs: -1, baseURL: 'ftp://x' })).toThrow(
+      /timeoutMs.*baseURL|baseURL.*timeoutMs/,
+    );
     expect(() => createPictorClient({ provider: 'sandbox', apikey: 'typo' } as never)).toThrow(/apikey/);
   });
 });

@@ -101,7 +101,12 @@ async function toImage(
   let bytes = item.bytes;
   let declared: string | undefined = request.outputFormat ? `image/${request.outputFormat}` : undefined;
   if (!bytes && item.url) {
-    const got = await downloadImage(item.url, { transport: ctx.http.transport, ...ctx.download, redact: ctx.http.redact, signal });
+    const got = await downloadImage(item.url, {
+      transport: ctx.http.transport,
+      ...ctx.download,
+      redact: ctx.http.redact,
+      signal,
+    });
     bytes = got.bytes;
     // Media types are case-insensitive (RFC 9110 §8.3.1): `IMAGE/PNG` says the same as `image/png`.
     declared = ctx.http.redact(got.declaredType?.split(';')[0]?.trim().toLowerCase().slice(0, 128) ?? '') || declared;
@@ -170,25 +175,28 @@ export async function generateImages(
           info.ok = true;
           usage = mergeUsage(usage, outcome.usage);
           const settle = async (index: number, position: number): Promise<void> => {
-              const item = outcome.items[position];
-              if (!item) {
-                failures.push({
-                  index,
-                  error: new ResponseValidationError(`The provider returned ${outcome.items.length} of ${call.n} images`, {
+            const item = outcome.items[position];
+            if (!item) {
+              failures.push({
+                index,
+                error: new ResponseValidationError(
+                  `The provider returned ${outcome.items.length} of ${call.n} images`,
+                  {
                     requestId: outcome.requestId,
                     attempts: outcome.attempts,
-                  }),
-                });
-                return;
-              }
-              try {
-                const image = await toImage(ctx, item, index, call.seed, request, warnings, options.signal);
-                images.push(image);
-                options.onImage?.(image);
-              } catch (error) {
-                if (!PictorError.isInstance(error)) throw error;
-                failures.push({ index, error });
-              }
+                  },
+                ),
+              });
+              return;
+            }
+            try {
+              const image = await toImage(ctx, item, index, call.seed, request, warnings, options.signal);
+              images.push(image);
+              options.onImage?.(image);
+            } catch (error) {
+              if (!PictorError.isInstance(error)) throw error;
+              failures.push({ index, error });
+            }
           };
           // One image (the common case) needs no Promise.all around it.
           if (indices.length === 1) await settle(indices[0] as number, 0);
@@ -206,5 +214,15 @@ export async function generateImages(
   failures.sort((a, b) => a.index - b.index);
   calls.sort((a, b) => a.call - b.call);
   if (images.length === 0 && failures[0]) throw failures[0].error;
-  return { provider: ctx.provider.name, model: plan.model, prompt: request.prompt, request, images, failures, warnings, calls, usage };
+  return {
+    provider: ctx.provider.name,
+    model: plan.model,
+    prompt: request.prompt,
+    request,
+    images,
+    failures,
+    warnings,
+    calls,
+    usage,
+  };
 }

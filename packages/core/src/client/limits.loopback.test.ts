@@ -22,7 +22,14 @@ async function server(handler: Parameters<typeof startTestServer>[0]): Promise<T
 }
 
 function client(baseURL: string, options: Parameters<typeof createPictorClient>[0] = {}): PictorClient {
-  const c = createPictorClient({ provider: 'custom', baseURL, apiKey: KEY, model: 'm', retryDelay: { initialMs: 1, maxMs: 5 }, ...options });
+  const c = createPictorClient({
+    provider: 'custom',
+    baseURL,
+    apiKey: KEY,
+    model: 'm',
+    retryDelay: { initialMs: 1, maxMs: 5 },
+    ...options,
+  });
   open.push(c);
   return c;
 }
@@ -33,28 +40,36 @@ const rejection = (promise: Promise<unknown>): Promise<unknown> =>
     (e: unknown) => e,
   );
 
-const okBody = (extra: Record<string, unknown> = {}) => ({ created: 1, data: [{ b64_json: PNG.toString('base64'), ...extra }] });
+const okBody = (extra: Record<string, unknown> = {}) => ({
+  created: 1,
+  data: [{ b64_json: PNG.toString('base64'), ...extra }],
+});
 
 describe('the key is checked before the network', () => {
-  it.each([`${KEY}\r\nX-Injected: 1`, `${KEY}\nx`, `a${KEY}\u0000`, `${KEY} more`, `${KEY}\u2026`])('refuses %j as an apiKey', async (apiKey) => {
-    const s = await server((req, res) => sendJson(res, 200, okBody()));
-    let error: unknown;
-    try {
-      await client(`${s.url}/v1`, { apiKey }).generate({ prompt: 'x' });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(ValidationError.isInstance(error), String(error)).toBe(true);
-    expect((error as ValidationError).fields).toEqual(['apiKey']);
-    expect((error as Error).message).not.toContain(KEY);
-    expect(s.requests).toHaveLength(0);
-  });
+  it.each([`${KEY}\r\nX-Injected: 1`, `${KEY}\nx`, `a${KEY}\u0000`, `${KEY} more`, `${KEY}\u2026`])(
+    'refuses %j as an apiKey',
+    async (apiKey) => {
+      const s = await server((req, res) => sendJson(res, 200, okBody()));
+      let error: unknown;
+      try {
+        await client(`${s.url}/v1`, { apiKey }).generate({ prompt: 'x' });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(ValidationError.isInstance(error), String(error)).toBe(true);
+      expect((error as ValidationError).fields).toEqual(['apiKey']);
+      expect((error as Error).message).not.toContain(KEY);
+      expect(s.requests).toHaveLength(0);
+    },
+  );
 
   it('trims a key read with its trailing newline, and refuses a header value with a line break', async () => {
     const s = await server((req, res) => sendJson(res, 200, okBody()));
     await client(`${s.url}/v1`, { apiKey: `${KEY}\n` }).generate({ prompt: 'x' });
     expect(s.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(() => client(`${s.url}/v1`, { headers: { 'x-team': 'a\r\nx-evil: 1' } })).toThrow(/headers\.x-team: must not contain line breaks/);
+    expect(() => client(`${s.url}/v1`, { headers: { 'x-team': 'a\r\nx-evil: 1' } })).toThrow(
+      /headers\.x-team: must not contain line breaks/,
+    );
   });
 });
 
@@ -68,7 +83,12 @@ describe('a successful answer', () => {
       sendJson(
         res,
         200,
-        { id: `gen-${KEY}`, created: 1, data: [{ url: `${images.url}/${KEY}/a.png`, revised_prompt: `for ${KEY}` }], usage: { who: [KEY] } },
+        {
+          id: `gen-${KEY}`,
+          created: 1,
+          data: [{ url: `${images.url}/${KEY}/a.png`, revised_prompt: `for ${KEY}` }],
+          usage: { who: [KEY] },
+        },
         { 'x-request-id': `req-${KEY}` },
       ),
     );
@@ -137,16 +157,22 @@ describe('the deadline of a call', () => {
     ],
   ])('over %s: a drip-fed answer stops at deadlineMs, with a TimeoutError, and is not retried', async (_name, make) => {
     const drip = await dripServer();
-    const error = await rejection(make(`${drip.server.url}/v1`, { timeoutMs: 2000, deadlineMs: 600, maxRetries: 2 }).generate({ prompt: 'x' }));
+    const error = await rejection(
+      make(`${drip.server.url}/v1`, { timeoutMs: 2000, deadlineMs: 600, maxRetries: 2 }).generate({ prompt: 'x' }),
+    );
     expect(TimeoutError.isInstance(error), String(error)).toBe(true);
-    expect((error as TimeoutError).message).toBe('generate() did not finish within its deadline of 600 ms (deadlineMs)');
+    expect((error as TimeoutError).message).toBe(
+      'generate() did not finish within its deadline of 600 ms (deadlineMs)',
+    );
     expect(drip.finished()).toBe(false);
     expect(drip.server.requests).toHaveLength(1);
   });
 
   it('a generate() option overrides the client deadline', async () => {
     const drip = await dripServer();
-    const error = await rejection(client(`${drip.server.url}/v1`, { deadlineMs: 600_000 }).generate({ prompt: 'x' }, { deadlineMs: 300 }));
+    const error = await rejection(
+      client(`${drip.server.url}/v1`, { deadlineMs: 600_000 }).generate({ prompt: 'x' }, { deadlineMs: 300 }),
+    );
     expect((error as Error).message).toMatch(/deadline of 300 ms/);
   });
 });
@@ -158,7 +184,9 @@ describe('request limits before any call', () => {
     for (let i = 0; i < 3000; i++) nested = { a: nested };
     const error = await rejection(client(`${s.url}/v1`).generate({ prompt: 'x', providerOptions: nested }));
     expect(ValidationError.isInstance(error), String(error)).toBe(true);
-    expect((error as ValidationError).issues).toEqual([{ field: 'providerOptions', message: 'must not be nested deeper than 16 levels' }]);
+    expect((error as ValidationError).issues).toEqual([
+      { field: 'providerOptions', message: 'must not be nested deeper than 16 levels' },
+    ]);
     expect(s.requests).toHaveLength(0);
   });
 });
@@ -169,16 +197,21 @@ describe('downloads and internal addresses, through the client', () => {
       res.writeHead(200, { 'content-type': 'image/png' });
       res.end(PNG);
     });
-    const api = await server((req, res) => sendJson(res, 200, { created: 1, data: [{ url: `${internal.url}/secret.png` }] }));
+    const api = await server((req, res) =>
+      sendJson(res, 200, { created: 1, data: [{ url: `${internal.url}/secret.png` }] }),
+    );
     const port = new URL(api.url).port;
-    const resolveHost = async (host: string) => (host === 'api.gateway.example' ? ['127.0.0.1'] : Promise.reject(new Error('unknown')));
+    const resolveHost = async (host: string) =>
+      host === 'api.gateway.example' ? ['127.0.0.1'] : Promise.reject(new Error('unknown'));
     const baseURL = `http://api.gateway.example:${port}/v1`;
     const error = await rejection(client(baseURL, { resolveHost, maxRetries: 0 }).generate({ prompt: 'x' }));
     expect(DownloadError.isInstance(error), String(error)).toBe(true);
     expect((error as DownloadError).reason).toBe('private-address');
     expect(internal.requests).toHaveLength(0);
 
-    const allowed = await client(baseURL, { resolveHost, download: { allowPrivateAddresses: true } }).generate({ prompt: 'x' });
+    const allowed = await client(baseURL, { resolveHost, download: { allowPrivateAddresses: true } }).generate({
+      prompt: 'x',
+    });
     expect(allowed.images).toHaveLength(1);
     expect(internal.requests).toHaveLength(1);
   });
@@ -188,7 +221,9 @@ describe('downloads and internal addresses, through the client', () => {
       res.writeHead(200, { 'content-type': 'image/png' });
       res.end(PNG);
     });
-    const api = await server((req, res) => sendJson(res, 200, { created: 1, data: [{ url: `${internal.url}/a.png` }] }));
+    const api = await server((req, res) =>
+      sendJson(res, 200, { created: 1, data: [{ url: `${internal.url}/a.png` }] }),
+    );
     expect((await client(`${api.url}/v1`).generate({ prompt: 'x' })).images).toHaveLength(1);
   });
 });

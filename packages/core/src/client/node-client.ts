@@ -36,7 +36,10 @@ export function createPictorClient(options: NodeClientOptions = {}): PictorClien
   const { transport, dispatcher, resolveHost = dnsResolveHost, ...rest } = options;
   const opts = resolveClientOptions(rest);
   if (transport !== undefined && typeof transport?.send !== 'function') {
-    throw new ValidationError([{ field: 'transport', message: 'must be a Transport (an object with send())' }], 'client options');
+    throw new ValidationError(
+      [{ field: 'transport', message: 'must be a Transport (an object with send())' }],
+      'client options',
+    );
   }
   if (dispatcher !== undefined && typeof (dispatcher as { request?: unknown } | null)?.request !== 'function') {
     throw new ValidationError([{ field: 'dispatcher', message: 'must be an undici Dispatcher' }], 'client options');
@@ -45,7 +48,8 @@ export function createPictorClient(options: NodeClientOptions = {}): PictorClien
     throw new ValidationError([{ field: 'resolveHost', message: 'must be a function' }], 'client options');
   }
   const runtime = {
-    transport: transport ?? createUndiciTransport({ dispatcher, connections: Math.max(opts.concurrency * 2, 8), resolveHost }),
+    transport:
+      transport ?? createUndiciTransport({ dispatcher, connections: Math.max(opts.concurrency * 2, 8), resolveHost }),
     sleep: timerSleep,
     now: () => performance.now(),
     resolveHost,

@@ -11,11 +11,14 @@ export async function withDeadline<T>(
   task: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const { ms, signal, what } = options;
-  if (!Number.isInteger(ms) || ms <= 0) throw new ValidationError([{ field: 'deadlineMs', message: 'must be a positive integer' }], 'options');
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new ValidationError([{ field: 'deadlineMs', message: 'must be a positive integer' }], 'options');
   const deadline = new AbortController();
   const timer = AbortSignal.timeout(ms);
   const onTimeout = (): void => {
-    deadline.abort(new TimeoutError(`${what} did not finish within its deadline of ${ms} ms (deadlineMs)`, { timeoutMs: ms }));
+    deadline.abort(
+      new TimeoutError(`${what} did not finish within its deadline of ${ms} ms (deadlineMs)`, { timeoutMs: ms }),
+    );
   };
   timer.addEventListener('abort', onTimeout, { once: true });
   try {

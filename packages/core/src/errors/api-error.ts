@@ -1,6 +1,5 @@
 import { PictorError } from './pictor-error.js';
 
-
 export interface APIErrorInit {
   status: number;
   /** The provider's own message, parsed from its error envelope (redacted of the key). */
@@ -40,7 +39,6 @@ export class APIError extends PictorError {
     this.headers = init.headers ?? {};
     this.url = init.url;
   }
-
 
   override toJSON(): Record<string, unknown> {
     return {

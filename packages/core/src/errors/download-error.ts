@@ -1,14 +1,7 @@
 import { PictorError, type PictorErrorOptions } from './pictor-error.js';
 
 export type DownloadFailure =
-  | 'status'
-  | 'too-large'
-  | 'too-many-redirects'
-  | 'protocol'
-  | 'private-address'
-  | 'network'
-  | 'timeout'
-  | 'not-image';
+  'status' | 'too-large' | 'too-many-redirects' | 'protocol' | 'private-address' | 'network' | 'timeout' | 'not-image';
 
 /** A URL without its query and fragment, where signed URLs keep their signature and some gateways a key. */
 export function withoutQuery(url: string): string {

@@ -3,7 +3,11 @@ const marker = Symbol.for('pictor.error');
 /** The class names of an error's chain, e.g. `['RateLimitError', 'APIError', 'PictorError']`. */
 function classChain(target: object): string[] {
   const names: string[] = [];
-  for (let proto = Object.getPrototypeOf(target); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = Object.getPrototypeOf(target);
+    proto && proto !== Error.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     names.push(proto.constructor.name);
   }
   return names;

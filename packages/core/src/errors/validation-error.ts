@@ -1,6 +1,5 @@
 import { PictorError } from './pictor-error.js';
 
-
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `loras.0.scale`. */
   field: string;
@@ -20,7 +19,6 @@ export class ValidationError extends PictorError {
   get fields(): string[] {
     return this.issues.map((i) => i.field);
   }
-
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), issues: this.issues };

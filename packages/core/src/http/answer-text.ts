@@ -19,6 +19,7 @@ export function answerValue(value: unknown, redact: (text: string) => string, de
   if (depth === 0) return undefined;
   if (Array.isArray(value)) return value.map((v) => answerValue(v, redact, depth - 1));
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[answerText(key, redact, MAX_ID_CHARS)] = answerValue(v, redact, depth - 1);
+  for (const [key, v] of Object.entries(value))
+    out[answerText(key, redact, MAX_ID_CHARS)] = answerValue(v, redact, depth - 1);
   return out;
 }

@@ -19,13 +19,18 @@ function isStrictBase64(text: string): boolean {
 }
 
 const nearBase64 = fc.oneof(
-  fc.string({ unit: fc.constantFrom(...'AZaz09+/='.split(''), 'Q', 'g', 'w', '-', '_', ' ', '\n', '*', '\u00e9'), maxLength: 40 }),
-  fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64')),
-  fc.tuple(fc.uint8Array({ maxLength: 60 }), fc.nat(), fc.constantFrom('=', '-', '_', '!', ' ', '==', 'A')).map(([b, at, ch]) => {
-    const text = Buffer.from(b).toString('base64');
-    const i = at % (text.length + 1);
-    return text.slice(0, i) + ch + text.slice(i);
+  fc.string({
+    unit: fc.constantFrom(...'AZaz09+/='.split(''), 'Q', 'g', 'w', '-', '_', ' ', '\n', '*', '\u00e9'),
+    maxLength: 40,
   }),
+  fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64')),
+  fc
+    .tuple(fc.uint8Array({ maxLength: 60 }), fc.nat(), fc.constantFrom('=', '-', '_', '!', ' ', '==', 'A'))
+    .map(([b, at, ch]) => {
+      const text = Buffer.from(b).toString('base64');
+      const i = at % (text.length + 1);
+      return text.slice(0, i) + ch + text.slice(i);
+    }),
 );
 
 function decode(text: string, cuts: number[]): Buffer {
@@ -59,7 +64,10 @@ describe('Base64StreamDecoder on any text under any chunking (property)', () => 
           expect(out!.equals(Buffer.from(text, 'base64'))).toBe(true);
         } else {
           invalid += 1;
-          expect(ResponseValidationError.isInstance(error), `${JSON.stringify(text)} gave ${String(error ?? out?.toString('hex'))}`).toBe(true);
+          expect(
+            ResponseValidationError.isInstance(error),
+            `${JSON.stringify(text)} gave ${String(error ?? out?.toString('hex'))}`,
+          ).toBe(true);
         }
       }),
       { numRuns: 3000 },

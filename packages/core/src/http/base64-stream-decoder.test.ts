@@ -122,7 +122,7 @@ describe('Base64StreamDecoder', () => {
 
   it.each([
     ['"=" inside the data', 'Zg==Zm9v'],
-    ['"=" at a quantum start', 'Zm9v=', ],
+    ['"=" at a quantum start', 'Zm9v='],
     ['"=" after one character', 'Zm9vY='],
     ['too much padding', 'Zg==='],
     ['"=" alone', '='],

@@ -127,7 +127,9 @@ export class Base64StreamDecoder {
 
   #invalidCharacter(byte: number, offset: number): ResponseValidationError {
     const shown = byte >= 0x20 && byte < 0x7f ? ` ('${String.fromCharCode(byte)}')` : '';
-    return this.#error(`has an unexpected character 0x${byte.toString(16).padStart(2, '0')}${shown} at offset ${offset}`);
+    return this.#error(
+      `has an unexpected character 0x${byte.toString(16).padStart(2, '0')}${shown} at offset ${offset}`,
+    );
   }
 
   #error(detail: string): ResponseValidationError {

@@ -59,7 +59,8 @@ export function createAPIError(input: {
     case 422:
       return new UnprocessableEntityError(init);
     case 429: {
-      const quota = [info.code, info.type].some((v) => v === 'insufficient_quota') ||
+      const quota =
+        [info.code, info.type].some((v) => v === 'insufficient_quota') ||
         (info.code === undefined && info.type === undefined && QUOTA.test(info.message ?? ''));
       const retryAfterMs = parseRetryAfter(headers);
       return quota ? new QuotaExceededError({ ...init, retryAfterMs }) : new RateLimitError({ ...init, retryAfterMs });

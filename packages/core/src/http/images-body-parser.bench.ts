@@ -100,7 +100,9 @@ const [variantArg, modeArg] = process.argv.slice(2);
 if (variantArg && modeArg) {
   await child(variantArg as Variant, modeArg as 'speed' | 'rss');
 } else {
-  console.log(`${IMAGES} images × ${IMAGE_BYTES / 1024 / 1024} MiB, body in ${CHUNK / 1024} KiB chunks, node ${process.version}`);
+  console.log(
+    `${IMAGES} images × ${IMAGE_BYTES / 1024 / 1024} MiB, body in ${CHUNK / 1024} KiB chunks, node ${process.version}`,
+  );
   console.log('drain = producing the body alone (base64-encoding the images), the cost inside every variant');
   let sourceMs = 0;
   for (const variant of ['drain', 'stream', 'json-parse'] as const) {
@@ -109,7 +111,8 @@ if (variantArg && modeArg) {
     const ms = speed.medianMs ?? 0;
     const megabytes = (speed.bodyBytes ?? 0) / 1e6;
     if (variant === 'drain') sourceMs = ms;
-    const net = variant === 'drain' ? '' : `, ${(megabytes / ((ms - sourceMs) / 1e3)).toFixed(0)} MB/s net of the source`;
+    const net =
+      variant === 'drain' ? '' : `, ${(megabytes / ((ms - sourceMs) / 1e3)).toFixed(0)} MB/s net of the source`;
     const peak = rss.peakMiB ?? 0;
     const base = rss.baseMiB ?? 0;
     console.log(

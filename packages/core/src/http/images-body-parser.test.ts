@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResponseValidationError } from '../errors/index.js';
-import { BINARY_MARKER_PREFIX, parseImagesBody, parseImagesBodyBytes, type ParsedImagesBody } from './images-body-parser.js';
+import {
+  BINARY_MARKER_PREFIX,
+  parseImagesBody,
+  parseImagesBodyBytes,
+  type ParsedImagesBody,
+} from './images-body-parser.js';
 
 /** The body `text` delivered in pieces cut at `cuts`. */
 async function* pieces(text: string | Buffer, cuts: number[] = []): AsyncGenerator<Buffer> {
@@ -40,7 +45,11 @@ async function expectSame(text: string, cuts: number[] = []): Promise<void> {
   got.binaries.forEach((bytes, k) => expect(bytes.equals(want.binaries[k] as Buffer)).toBe(true));
 }
 
-async function failure(text: string | Buffer, cuts: number[] = [], maxBytes?: number): Promise<ResponseValidationError> {
+async function failure(
+  text: string | Buffer,
+  cuts: number[] = [],
+  maxBytes?: number,
+): Promise<ResponseValidationError> {
   try {
     await parseImagesBody(pieces(text, cuts), { requestId: 'req_42', status: 200, maxBytes });
   } catch (error) {
@@ -102,13 +111,23 @@ describe('parseImagesBody', () => {
           return `@@${values.length - 1}@@`;
         };
         const shape = {
-          data: doc.items.map(({ bytes, style, ...rest }) => ({ ...rest, b64_json: placeholder(bytes, style), type: 'b64_json' })),
+          data: doc.items.map(({ bytes, style, ...rest }) => ({
+            ...rest,
+            b64_json: placeholder(bytes, style),
+            type: 'b64_json',
+          })),
           ...(doc.usage ? { usage: doc.usage } : {}),
           ...(doc.nested ? { meta: { deep: [{ b64_json: placeholder(doc.nested, 0) }] } } : {}),
         };
-        const text = JSON.stringify(shape, null, doc.indent).replace(/"@@(\d+)@@"/g, (_, k: string) => `"${values[Number(k)]}"`);
+        const text = JSON.stringify(shape, null, doc.indent).replace(
+          /"@@(\d+)@@"/g,
+          (_, k: string) => `"${values[Number(k)]}"`,
+        );
         const length = Buffer.byteLength(text);
-        await expectSame(text, rawCuts.map((cut) => cut % (length + 1)));
+        await expectSame(
+          text,
+          rawCuts.map((cut) => cut % (length + 1)),
+        );
       }),
       { numRuns: 300 },
     );
@@ -121,14 +140,20 @@ describe('parseImagesBody', () => {
   });
 
   it('gives the same answer when fed one byte at a time', async () => {
-    await expectSame(SMALL, Array.from({ length: Buffer.byteLength(SMALL) }, (_, i) => i));
+    await expectSame(
+      SMALL,
+      Array.from({ length: Buffer.byteLength(SMALL) }, (_, i) => i),
+    );
   });
 
   it('returns the markers and the decoded bytes', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe]);
     const text = `{"data":[{"b64_json":"${png.toString('base64')}"},{"url":"https://x/y.png","b64_json":null}],"id":"r1"}`;
     const { json, binaries } = await parseImagesBody(pieces(text));
-    expect(json).toEqual({ data: [{ b64_json: '$pictor:binary:0' }, { url: 'https://x/y.png', b64_json: null }], id: 'r1' });
+    expect(json).toEqual({
+      data: [{ b64_json: '$pictor:binary:0' }, { url: 'https://x/y.png', b64_json: null }],
+      id: 'r1',
+    });
     expect(binaries).toEqual([png]);
   });
 
@@ -273,13 +298,19 @@ describe('parseImagesBody', () => {
 
 /** What parseImagesBody makes of `text` in one piece: its result or its error. */
 async function streamed(text: string | Buffer): Promise<ParsedImagesBody | ResponseValidationError> {
-  return parseImagesBody(pieces(text), { requestId: 'req_42', status: 200 }).catch((error: ResponseValidationError) => error);
+  return parseImagesBody(pieces(text), { requestId: 'req_42', status: 200 }).catch(
+    (error: ResponseValidationError) => error,
+  );
 }
 
 /** The same for parseImagesBodyBytes. */
 function whole(text: string | Buffer, maxBytes?: number): ParsedImagesBody | ResponseValidationError {
   try {
-    return parseImagesBodyBytes(typeof text === 'string' ? Buffer.from(text) : text, { requestId: 'req_42', status: 200, maxBytes });
+    return parseImagesBodyBytes(typeof text === 'string' ? Buffer.from(text) : text, {
+      requestId: 'req_42',
+      status: 200,
+      maxBytes,
+    });
   } catch (error) {
     return error as ResponseValidationError;
   }
@@ -307,21 +338,33 @@ async function expectBothAgree(text: string | Buffer): Promise<void> {
 describe('parseImagesBodyBytes (a whole body in hand)', () => {
   it('matches JSON.parse + Buffer.from for generated documents, escapes and line wrapping included', async () => {
     const document = fc.record({
-      items: fc.array(fc.record({ bytes: fc.uint8Array({ maxLength: 300 }), style: fc.nat(31), revised_prompt: fc.string({ unit: 'binary' }) }), {
-        maxLength: 4,
-      }),
+      items: fc.array(
+        fc.record({
+          bytes: fc.uint8Array({ maxLength: 300 }),
+          style: fc.nat(31),
+          revised_prompt: fc.string({ unit: 'binary' }),
+        }),
+        {
+          maxLength: 4,
+        },
+      ),
       extra: fc.jsonValue({ maxDepth: 3 }),
     });
     await fc.assert(
       fc.asyncProperty(document, async (doc) => {
         const values = doc.items.map(({ bytes, style }) => styled(bytes, style));
-        const shape = { data: doc.items.map(({ revised_prompt }, k) => ({ b64_json: `@@${k}@@`, revised_prompt })), extra: doc.extra };
+        const shape = {
+          data: doc.items.map(({ revised_prompt }, k) => ({ b64_json: `@@${k}@@`, revised_prompt })),
+          extra: doc.extra,
+        };
         const text = JSON.stringify(shape).replace(/"@@(\d+)@@"/g, (_, k: string) => `"${values[Number(k)]}"`);
         const got = whole(text);
         expect(got).not.toBeInstanceOf(Error);
         const want = reference(text);
         expect((got as ParsedImagesBody).json).toEqual(want.json);
-        expect((got as ParsedImagesBody).binaries.map((x) => x.toString('hex'))).toEqual(want.binaries.map((x) => x.toString('hex')));
+        expect((got as ParsedImagesBody).binaries.map((x) => x.toString('hex'))).toEqual(
+          want.binaries.map((x) => x.toString('hex')),
+        );
         await expectBothAgree(text);
       }),
       { numRuns: 300 },
@@ -329,12 +372,15 @@ describe('parseImagesBodyBytes (a whole body in hand)', () => {
   });
 
   it('recognises b64_json at any depth, spelt with escapes, and only as a key', () => {
-    const text = JSON.stringify({ data: [{ b64_json: b64('a') }], deep: { a: [[{ b64_json: b64('deep') }]], b64_jsonx: 'x' } }).replace(
-      '"b64_json":"ZGVlcA',
-      '"b64\\u005fjson":"ZGVlcA',
-    );
+    const text = JSON.stringify({
+      data: [{ b64_json: b64('a') }],
+      deep: { a: [[{ b64_json: b64('deep') }]], b64_jsonx: 'x' },
+    }).replace('"b64_json":"ZGVlcA', '"b64\\u005fjson":"ZGVlcA');
     const got = whole(text) as ParsedImagesBody;
-    expect(got.json).toEqual({ data: [{ b64_json: '$pictor:binary:0' }], deep: { a: [[{ b64_json: '$pictor:binary:1' }]], b64_jsonx: 'x' } });
+    expect(got.json).toEqual({
+      data: [{ b64_json: '$pictor:binary:0' }],
+      deep: { a: [[{ b64_json: '$pictor:binary:1' }]], b64_jsonx: 'x' },
+    });
     expect(got.binaries.map(String)).toEqual(['a', 'deep']);
   });
 
@@ -386,4 +432,3 @@ describe('parseImagesBodyBytes (a whole body in hand)', () => {
     expect(error.isRetryable).toBe(false);
   });
 });
-

@@ -203,7 +203,16 @@ const NUMBER_COMPLETE = [false, true, true, false, true, false, false, true];
 const OBJECT = 1;
 const ARRAY = 2;
 
-const SIMPLE_ESCAPES: Record<number, string> = { 0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t' };
+const SIMPLE_ESCAPES: Record<number, string> = {
+  0x22: '"',
+  0x5c: '\\',
+  0x2f: '/',
+  0x62: '\b',
+  0x66: '\f',
+  0x6e: '\n',
+  0x72: '\r',
+  0x74: '\t',
+};
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -257,7 +266,10 @@ class ImagesBodyScanner {
   readonly #maxTextBytes: number;
   #textBytes = 0;
 
-  constructor(context: { requestId?: string | undefined; status?: number | undefined }, maxTextBytes = DEFAULT_MAX_TEXT_BYTES) {
+  constructor(
+    context: { requestId?: string | undefined; status?: number | undefined },
+    maxTextBytes = DEFAULT_MAX_TEXT_BYTES,
+  ) {
     this.context = context;
     this.#maxTextBytes = maxTextBytes;
   }
@@ -499,7 +511,8 @@ class ImagesBodyScanner {
         this.#state = B64;
         const code = this.#unicodeValue;
         if (code === 0x0a || code === 0x0d || code === 0x09) continue;
-        if (code >= 0x80) throw this.#invalidBase64(`the character U+${code.toString(16).padStart(4, '0').toUpperCase()}`);
+        if (code >= 0x80)
+          throw this.#invalidBase64(`the character U+${code.toString(16).padStart(4, '0').toUpperCase()}`);
         emitByte(code, i - 1);
         continue;
       }

@@ -31,9 +31,15 @@ function toModelInfo(entry: unknown): ModelInfo | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const raw = entry as Record<string, unknown>;
   if (typeof raw.id !== 'string') return undefined;
-  const name = typeof raw.display_name === 'string' ? raw.display_name : typeof raw.name === 'string' ? raw.name : raw.id;
+  const name =
+    typeof raw.display_name === 'string' ? raw.display_name : typeof raw.name === 'string' ? raw.name : raw.id;
   const type = typeof raw.type === 'string' ? raw.type : undefined;
-  const ownedBy = typeof raw.owned_by === 'string' ? raw.owned_by : typeof raw.organization === 'string' ? raw.organization : undefined;
+  const ownedBy =
+    typeof raw.owned_by === 'string'
+      ? raw.owned_by
+      : typeof raw.organization === 'string'
+        ? raw.organization
+        : undefined;
   return { id: raw.id, name, type, ownedBy, raw };
 }
 
@@ -43,7 +49,12 @@ function toModelInfo(entry: unknown): ModelInfo | undefined {
  */
 export async function listModels(
   ctx: HttpContext,
-  options: { policy: RetryPolicy; signal?: AbortSignal | undefined; onRetry?: ((event: RetryEvent) => void) | undefined; imageOnly?: boolean },
+  options: {
+    policy: RetryPolicy;
+    signal?: AbortSignal | undefined;
+    onRetry?: ((event: RetryEvent) => void) | undefined;
+    imageOnly?: boolean;
+  },
 ): Promise<ModelInfo[]> {
   const models = await withRetries(
     async (attempt) => {
@@ -51,16 +62,27 @@ export async function listModels(
       // A model list is text, all of it held at once: bounded well below the images' limit.
       const text = await readText(res.body, Math.min(ctx.maxResponseBytes, MAX_MODELS_BYTES));
       if (res.status < 200 || res.status >= 300) {
-        throw createAPIError({ status: res.status, headers: res.headers, bodyText: text, url: res.url, attempts: attempt, redact: ctx.redact });
+        throw createAPIError({
+          status: res.status,
+          headers: res.headers,
+          bodyText: text,
+          url: res.url,
+          attempts: attempt,
+          redact: ctx.redact,
+        });
       }
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        throw new ResponseValidationError(`GET ${res.url} did not answer with JSON`, { status: res.status, retryable: true });
+        throw new ResponseValidationError(`GET ${res.url} did not answer with JSON`, {
+          status: res.status,
+          retryable: true,
+        });
       }
       const list = Array.isArray(json) ? json : (json as { data?: unknown } | null)?.data;
-      if (!Array.isArray(list)) throw new ResponseValidationError(`GET ${res.url} answered without a list of models`, { status: res.status });
+      if (!Array.isArray(list))
+        throw new ResponseValidationError(`GET ${res.url} answered without a list of models`, { status: res.status });
       return list.map(toModelInfo).filter((m): m is ModelInfo => m !== undefined);
     },
     options.policy,

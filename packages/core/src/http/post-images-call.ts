@@ -36,7 +36,9 @@ const MARKER = /^\$pictor:binary:(\d+)$/;
 /** Answers up to this size (by `content-length`) are read whole and parsed at once; larger ones stream. */
 const SMALL_ANSWER_BYTES = 256 * 1024;
 
-function schemaFor(dialect: Dialect): z.ZodMiniType<{ data: Array<Record<string, unknown>> } & Record<string, unknown>> {
+function schemaFor(
+  dialect: Dialect,
+): z.ZodMiniType<{ data: Array<Record<string, unknown>> } & Record<string, unknown>> {
   return dialect === 'together' ? togetherResponseSchema : openAIResponseSchema;
 }
 
@@ -48,7 +50,11 @@ export async function postImagesCall(
   ctx: HttpContext,
   call: CallPlan,
   dialect: Dialect,
-  options: { policy: RetryPolicy; signal?: AbortSignal | undefined; onRetry?: ((event: RetryEvent) => void) | undefined },
+  options: {
+    policy: RetryPolicy;
+    signal?: AbortSignal | undefined;
+    onRetry?: ((event: RetryEvent) => void) | undefined;
+  },
 ): Promise<CallOutcome> {
   const started = ctx.now();
   const idempotencyKey = `pictor-${crypto.randomUUID()}`;
@@ -65,7 +71,14 @@ export async function postImagesCall(
       });
       if (res.status < 200 || res.status >= 300) {
         const bodyText = await readText(res.body);
-        throw createAPIError({ status: res.status, headers: res.headers, bodyText, url: res.url, attempts: attempt, redact: ctx.redact });
+        throw createAPIError({
+          status: res.status,
+          headers: res.headers,
+          bodyText,
+          url: res.url,
+          attempts: attempt,
+          redact: ctx.redact,
+        });
       }
       const rawRequestId = res.headers['x-request-id'] ?? res.headers['request-id'];
       // What a successful answer says goes into results and manifests: never the key, never a novel.
@@ -83,15 +96,23 @@ export async function postImagesCall(
         }
       } catch (error) {
         await res.body.discard().catch(() => {});
-        throw toTransportError(error, { url: res.url, timeoutMs: ctx.timeoutMs, signal: options.signal, redact: ctx.redact });
+        throw toTransportError(error, {
+          url: res.url,
+          timeoutMs: ctx.timeoutMs,
+          signal: options.signal,
+          redact: ctx.redact,
+        });
       }
       const checked = schemaFor(dialect).safeParse(parsed.json);
       if (!checked.success) {
         const where = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        throw new ResponseValidationError(`The provider's answer does not match the ${dialect} images schema: ${where}`, {
-          requestId,
-          status: res.status,
-        });
+        throw new ResponseValidationError(
+          `The provider's answer does not match the ${dialect} images schema: ${where}`,
+          {
+            requestId,
+            status: res.status,
+          },
+        );
       }
       const items = checked.data.data.map((entry, position): RawImageItem => {
         const b64 = typeof entry.b64_json === 'string' ? MARKER.exec(entry.b64_json) : null;
@@ -104,14 +125,22 @@ export async function postImagesCall(
           });
         }
         const revised = entry.revised_prompt;
-        return { position, bytes, url, revisedPrompt: typeof revised === 'string' ? answerText(revised, ctx.redact) : undefined };
+        return {
+          position,
+          bytes,
+          url,
+          revisedPrompt: typeof revised === 'string' ? answerText(revised, ctx.redact) : undefined,
+        };
       });
       const data = checked.data as Record<string, unknown>;
       return {
         items,
         requestId,
         responseId: typeof data.id === 'string' ? answerText(data.id, ctx.redact, MAX_ID_CHARS) : undefined,
-        usage: typeof data.usage === 'object' && data.usage !== null ? (answerValue(data.usage, ctx.redact) as Record<string, unknown>) : undefined,
+        usage:
+          typeof data.usage === 'object' && data.usage !== null
+            ? (answerValue(data.usage, ctx.redact) as Record<string, unknown>)
+            : undefined,
       };
     },
     options.policy,

@@ -2,9 +2,16 @@ import type { HttpContext, RawResponse } from './http-context.js';
 import { toTransportError } from './to-transport-error.js';
 
 /** The headers every request of a context starts from, per body kind (`accept`, `content-type`, then the context's). */
-const baseHeaders = new WeakMap<Record<string, string>, { json: Record<string, string>; none: Record<string, string> }>();
+const baseHeaders = new WeakMap<
+  Record<string, string>,
+  { json: Record<string, string>; none: Record<string, string> }
+>();
 
-function headersFor(ctx: HttpContext, json: boolean, extra: Record<string, string> | undefined): Record<string, string> {
+function headersFor(
+  ctx: HttpContext,
+  json: boolean,
+  extra: Record<string, string> | undefined,
+): Record<string, string> {
   let base = baseHeaders.get(ctx.headers);
   if (base === undefined) {
     base = {
@@ -37,7 +44,13 @@ function displayOf(href: string): string {
  */
 export async function sendRequest(
   ctx: HttpContext,
-  input: { method: 'GET' | 'POST'; path: string; json?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined },
+  input: {
+    method: 'GET' | 'POST';
+    path: string;
+    json?: unknown;
+    headers?: Record<string, string>;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<RawResponse> {
   const href = ctx.baseURL + input.path;
   const url = displayOf(href);

@@ -40,8 +40,11 @@ export function toTransportError(
   const inner = error instanceof TypeError && cause instanceof Error ? cause : error;
   const code = (inner as { code?: unknown } | null)?.code;
   const message = context.redact(inner instanceof Error ? inner.message : String(inner));
-  return new ConnectionError(`Connection to ${context.url} failed: ${message}${typeof code === 'string' ? ` (${code})` : ''}`, {
-    cause: error,
-    url: context.url,
-  });
+  return new ConnectionError(
+    `Connection to ${context.url} failed: ${message}${typeof code === 'string' ? ` (${code})` : ''}`,
+    {
+      cause: error,
+      url: context.url,
+    },
+  );
 }

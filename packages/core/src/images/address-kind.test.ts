@@ -31,25 +31,38 @@ describe('addressKind', () => {
     expect(addressKind(ip)).toBe(kind);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '[2a00:1450:4001:82a::200e]', '2002:5db8:d822::'])(
-    '%s is public',
-    (ip) => {
-      expect(addressKind(ip)).toBe('public');
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700:4700::1111',
+    '[2a00:1450:4001:82a::200e]',
+    '2002:5db8:d822::',
+  ])('%s is public', (ip) => {
+    expect(addressKind(ip)).toBe('public');
+  });
+
+  it.each(['example.com', '1.2.3', '256.1.1.1', '1:2:3', '::1::', '12345::', 'g::1', ''])(
+    '%s is no address',
+    (text) => {
+      expect(addressKind(text)).toBeUndefined();
     },
   );
-
-  it.each(['example.com', '1.2.3', '256.1.1.1', '1:2:3', '::1::', '12345::', 'g::1', ''])('%s is no address', (text) => {
-    expect(addressKind(text)).toBeUndefined();
-  });
 });
 
 describe('internalNameKind', () => {
-  it.each(['localhost', 'LOCALHOST.', 'api.localhost', 'printer.local', 'metadata.google.internal', 'nas.home.arpa', 'metadata'])(
-    '%s is internal',
-    (name) => {
-      expect(internalNameKind(name)).toBeDefined();
-    },
-  );
+  it.each([
+    'localhost',
+    'LOCALHOST.',
+    'api.localhost',
+    'printer.local',
+    'metadata.google.internal',
+    'nas.home.arpa',
+    'metadata',
+  ])('%s is internal', (name) => {
+    expect(internalNameKind(name)).toBeDefined();
+  });
   it.each(['example.com', 'images.together.ai', 'cdn.openai.com'])('%s is not', (name) => {
     expect(internalNameKind(name)).toBeUndefined();
   });

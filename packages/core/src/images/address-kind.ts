@@ -34,7 +34,7 @@ const IPV4_TABLE = IPV4_RANGES.map(([first, bits, kind]) => ({ first: parseIPv4(
 function ipv4Kind(value: number): string {
   for (const { first, bits, kind } of IPV4_TABLE) {
     const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    if (((value & mask) >>> 0) === first) return kind;
+    if ((value & mask) >>> 0 === first) return kind;
   }
   return 'public';
 }

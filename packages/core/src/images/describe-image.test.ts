@@ -44,14 +44,24 @@ describe('describeImage', () => {
     expect(rejection(Buffer.from('{"error":{"message":"expired"}}')).message).toBe(
       'response image is not a PNG, JPEG, WebP or GIF (31 bytes starting with "{\\"error\\":{\\"messa"…)',
     );
-    expect(rejection(Buffer.alloc(0)).message).toMatch(/^response image is not a PNG, JPEG, WebP or GIF \(the body is empty\)/);
+    expect(rejection(Buffer.alloc(0)).message).toMatch(
+      /^response image is not a PNG, JPEG, WebP or GIF \(the body is empty\)/,
+    );
     expect(rejection(Buffer.from([0x42, 0x4d, 0x00, 0xff])).message).toMatch(/starting with 0x424d00ff\)$/);
-    expect(rejection(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')).message).toMatch(/not a PNG, JPEG, WebP or GIF/);
+    expect(rejection(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')).message).toMatch(
+      /not a PNG, JPEG, WebP or GIF/,
+    );
   });
 
   it('refuses an image whose header is cut short', () => {
-    for (const bytes of [makePng(3, 2).subarray(0, 8), fixture('tiny-3x2.gif').subarray(0, 6), Buffer.from([0xff, 0xd8, 0xff])]) {
-      expect(rejection(bytes).message).toMatch(/^response image looks like a (PNG|GIF|JPG) but its size cannot be read/);
+    for (const bytes of [
+      makePng(3, 2).subarray(0, 8),
+      fixture('tiny-3x2.gif').subarray(0, 6),
+      Buffer.from([0xff, 0xd8, 0xff]),
+    ]) {
+      expect(rejection(bytes).message).toMatch(
+        /^response image looks like a (PNG|GIF|JPG) but its size cannot be read/,
+      );
     }
   });
 

@@ -27,11 +27,17 @@ beforeAll(async () => {
     const hop = /^\/r\/(\d+)/.exec(req.url);
     if (hop && Number(hop[1]) > 0) {
       const next = `/r/${Number(hop[1]) - 1}`;
-      res.writeHead(plan.redirectStatus, { location: plan.absolute ? `http://${req.headers.host}${next}` : next, 'content-length': 0 });
+      res.writeHead(plan.redirectStatus, {
+        location: plan.absolute ? `http://${req.headers.host}${next}` : next,
+        'content-length': 0,
+      });
       return res.end();
     }
     if (req.url.startsWith('/r/') || req.url.startsWith('/body')) {
-      res.writeHead(200, { 'content-type': 'image/png', ...(plan.declareLength ? { 'content-length': plan.body.length } : {}) });
+      res.writeHead(200, {
+        'content-type': 'image/png',
+        ...(plan.declareLength ? { 'content-length': plan.body.length } : {}),
+      });
       let start = 0;
       for (const cut of plan.cuts.map((c) => c % (plan.body.length + 1)).sort((a, b) => a - b)) {
         res.write(plan.body.subarray(start, cut));
@@ -51,7 +57,12 @@ afterAll(async () => {
 });
 
 async function attempt(url: string, options: { maxRedirects?: number; maxBytes?: number; transport?: Transport }) {
-  return downloadImage(url, { transport: createUndiciTransport({ dispatcher: agent }), timeoutMs: 5_000, allowPrivateAddresses: true, ...options }).then(
+  return downloadImage(url, {
+    transport: createUndiciTransport({ dispatcher: agent }),
+    timeoutMs: 5_000,
+    allowPrivateAddresses: true,
+    ...options,
+  }).then(
     (got) => ({ ok: true as const, got }),
     (error: unknown) => ({ ok: false as const, error }),
   );
@@ -109,7 +120,23 @@ describe('download limits (property, loopback HTTP)', () => {
   });
 
   const scheme = fc
-    .oneof(fc.constantFrom('file', 'ftp', 'data', 'javascript', 'gopher', 'ws', 'wss', 'blob', 'about', 'chrome', 'httpx', 'https+unix'), fc.stringMatching(/^[a-z][a-z0-9+.-]{0,8}$/))
+    .oneof(
+      fc.constantFrom(
+        'file',
+        'ftp',
+        'data',
+        'javascript',
+        'gopher',
+        'ws',
+        'wss',
+        'blob',
+        'about',
+        'chrome',
+        'httpx',
+        'https+unix',
+      ),
+      fc.stringMatching(/^[a-z][a-z0-9+.-]{0,8}$/),
+    )
     .filter((s) => s !== 'http' && s !== 'https');
 
   it('any scheme but http(s) is refused before any request is sent', async () => {
@@ -134,7 +161,12 @@ describe('download limits (property, loopback HTTP)', () => {
   it('the client applies its download limits to the URLs a provider returns', async () => {
     const gateway = await startTestServer((req, res) => {
       const url = JSON.parse(req.body).prompt as string;
-      sendJson(res, 200, { id: 'x', model: 'm', object: 'list', data: [{ index: 0, type: 'url', url: url.replace('ORIGIN', server.url) }] });
+      sendJson(res, 200, {
+        id: 'x',
+        model: 'm',
+        object: 'list',
+        data: [{ index: 0, type: 'url', url: url.replace('ORIGIN', server.url) }],
+      });
     });
     const client = createPictorClient({
       provider: 'custom',
@@ -153,10 +185,21 @@ describe('download limits (property, loopback HTTP)', () => {
       plan = { body: PNG, declareLength: true, cuts: [], redirectStatus: 302, absolute: false };
       expect(await reason('ORIGIN/r/1')).toBe('ok');
       expect(await reason('ORIGIN/r/2')).toBe('too-many-redirects');
-      for (const url of ['file:///etc/passwd', 'ftp://ORIGIN/x.png', 'data:image/png;base64,iVBORw0KGgo=', 'javascript:alert(1)']) {
+      for (const url of [
+        'file:///etc/passwd',
+        'ftp://ORIGIN/x.png',
+        'data:image/png;base64,iVBORw0KGgo=',
+        'javascript:alert(1)',
+      ]) {
         expect(await reason(url)).toBe('protocol');
       }
-      plan = { body: Buffer.concat([PNG, Buffer.alloc(2048)]), declareLength: false, cuts: [100], redirectStatus: 302, absolute: false };
+      plan = {
+        body: Buffer.concat([PNG, Buffer.alloc(2048)]),
+        declareLength: false,
+        cuts: [100],
+        redirectStatus: 302,
+        absolute: false,
+      };
       expect(await reason('ORIGIN/body')).toBe('too-large');
     } finally {
       await client.close();

@@ -41,7 +41,11 @@ async function withAgent<T>(fn: (agent: Agent) => Promise<T>, server?: TestServe
 
 async function download(url: string, agent: Dispatcher, options: Partial<DownloadImageOptions> = {}) {
   // These tests serve images from loopback: the address check has tests of its own below.
-  return downloadImage(url, { transport: createUndiciTransport({ dispatcher: agent }), allowPrivateAddresses: true, ...options });
+  return downloadImage(url, {
+    transport: createUndiciTransport({ dispatcher: agent }),
+    allowPrivateAddresses: true,
+    ...options,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<DownloadError> {
@@ -117,7 +121,10 @@ describe('downloadImage', () => {
     const error = await withAgent((agent) => failure(download(`${server.url}/hop0`, agent)), server);
     expect(error.reason).toBe('too-many-redirects');
     expect(server.requests).toHaveLength(4); // the first request and 3 redirects followed
-    const none = await withAgent((agent) => failure(download(`${server.url}/hop0`, agent, { maxRedirects: 0 })), server);
+    const none = await withAgent(
+      (agent) => failure(download(`${server.url}/hop0`, agent, { maxRedirects: 0 })),
+      server,
+    );
     expect(none.reason).toBe('too-many-redirects');
   });
 
@@ -135,19 +142,22 @@ describe('downloadImage', () => {
     },
   );
 
-  it.each(['file:///etc/passwd', 'ftp://files.example.com/image.png', 'javascript:alert(1)', 'not a url', '/relative.png'])(
-    'refuses %s before sending any request',
-    async (url) => {
-      const transport: Transport = {
-        send: () => {
-          throw new Error('no request may be sent');
-        },
-      };
-      const error = await failure(downloadImage(url, { transport }));
-      expect(error.reason).toBe('protocol');
-      expect(error.isRetryable).toBe(false);
-    },
-  );
+  it.each([
+    'file:///etc/passwd',
+    'ftp://files.example.com/image.png',
+    'javascript:alert(1)',
+    'not a url',
+    '/relative.png',
+  ])('refuses %s before sending any request', async (url) => {
+    const transport: Transport = {
+      send: () => {
+        throw new Error('no request may be sent');
+      },
+    };
+    const error = await failure(downloadImage(url, { transport }));
+    expect(error.reason).toBe('protocol');
+    expect(error.isRetryable).toBe(false);
+  });
 
   it.each([
     [403, false],
@@ -159,7 +169,10 @@ describe('downloadImage', () => {
       res.writeHead(status, { 'content-type': 'application/xml' });
       res.end('<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
     });
-    const error = await withAgent((agent) => failure(download(`${server.url}/img.png?Signature=secret`, agent)), server);
+    const error = await withAgent(
+      (agent) => failure(download(`${server.url}/img.png?Signature=secret`, agent)),
+      server,
+    );
     expect(error).toMatchObject({ reason: 'status', status, isRetryable: retryable });
     expect(error.message).toContain(`HTTP ${status}`);
     expect(error.message).not.toContain('secret');
@@ -170,7 +183,10 @@ describe('downloadImage', () => {
       res.writeHead(500, { 'content-length': 10 * 1024 * 1024 });
       res.write(Buffer.alloc(256 * 1024));
     });
-    const error = await withAgent((agent) => failure(download(`${server.url}/img`, agent, { timeoutMs: 5000 })), server);
+    const error = await withAgent(
+      (agent) => failure(download(`${server.url}/img`, agent, { timeoutMs: 5000 })),
+      server,
+    );
     expect(error).toMatchObject({ reason: 'status', status: 500 });
   });
 
@@ -201,7 +217,10 @@ describe('downloadImage', () => {
       }
       res.end();
     });
-    const error = await withAgent((agent) => failure(download(`${server.url}/stream`, agent, { maxBytes: 100_000 })), server);
+    const error = await withAgent(
+      (agent) => failure(download(`${server.url}/stream`, agent, { maxBytes: 100_000 })),
+      server,
+    );
     expect(error.reason).toBe('too-large');
     expect(error.message).toMatch(/kept streaming/);
     expect(written).toBeLessThan(20 * 1024 * 1024);
@@ -209,7 +228,10 @@ describe('downloadImage', () => {
 
   it('times out when the headers never come', async () => {
     const server = await serve(() => undefined);
-    const error = await withAgent((agent) => failure(download(`${server.url}/slow`, agent, { timeoutMs: 200 })), server);
+    const error = await withAgent(
+      (agent) => failure(download(`${server.url}/slow`, agent, { timeoutMs: 200 })),
+      server,
+    );
     expect(error).toMatchObject({ reason: 'timeout', isRetryable: true });
   });
 
@@ -218,7 +240,10 @@ describe('downloadImage', () => {
       res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length });
       res.write(PNG.subarray(0, 10));
     });
-    const error = await withAgent((agent) => failure(download(`${server.url}/stall`, agent, { timeoutMs: 200 })), server);
+    const error = await withAgent(
+      (agent) => failure(download(`${server.url}/stall`, agent, { timeoutMs: 200 })),
+      server,
+    );
     expect(error).toMatchObject({ reason: 'timeout', isRetryable: true });
   });
 

@@ -71,7 +71,10 @@ function redactDownloadError(error: DownloadError, redact: (text: string) => str
     reason: error.reason,
     status: error.status,
     attempts: error.attempts,
-    cause: error.cause === undefined ? undefined : new Error(redact(error.cause instanceof Error ? error.cause.message : String(error.cause))),
+    cause:
+      error.cause === undefined
+        ? undefined
+        : new Error(redact(error.cause instanceof Error ? error.cause.message : String(error.cause))),
   });
 }
 

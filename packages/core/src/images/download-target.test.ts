@@ -42,7 +42,10 @@ async function failure(promise: Promise<unknown>): Promise<DownloadError> {
 }
 
 describe('checkDownloadTarget', () => {
-  const policy = { allowPrivateAddresses: false, resolveHost: resolver({ 'cdn.example': [PUBLIC], 'rebind.example': [PUBLIC, '10.0.0.7'] }) };
+  const policy = {
+    allowPrivateAddresses: false,
+    resolveHost: resolver({ 'cdn.example': [PUBLIC], 'rebind.example': [PUBLIC, '10.0.0.7'] }),
+  };
 
   it('returns the checked addresses of a public name, to pin the connection to', async () => {
     expect(await checkDownloadTarget(new URL('https://cdn.example/a.png'), policy)).toEqual([PUBLIC]);
@@ -65,11 +68,15 @@ describe('checkDownloadTarget', () => {
 
   it('lets everything through when private addresses are allowed, without resolving', async () => {
     const resolveHost = () => Promise.reject(new Error('must not resolve'));
-    expect(await checkDownloadTarget(new URL('http://127.0.0.1/x'), { allowPrivateAddresses: true, resolveHost })).toBeUndefined();
+    expect(
+      await checkDownloadTarget(new URL('http://127.0.0.1/x'), { allowPrivateAddresses: true, resolveHost }),
+    ).toBeUndefined();
   });
 
   it('without a resolver trusts a public-looking name but still refuses literals and internal names', async () => {
-    expect(await checkDownloadTarget(new URL('https://cdn.example/a.png'), { allowPrivateAddresses: false })).toBeUndefined();
+    expect(
+      await checkDownloadTarget(new URL('https://cdn.example/a.png'), { allowPrivateAddresses: false }),
+    ).toBeUndefined();
     await failure(checkDownloadTarget(new URL('http://10.0.0.1/a.png'), { allowPrivateAddresses: false }));
   });
 
@@ -79,7 +86,13 @@ describe('checkDownloadTarget', () => {
   });
 
   it('treats loopback, private and internal base URLs as internal', () => {
-    expect(['127.0.0.1', '[::1]', '10.2.3.4', 'localhost', 'gateway.internal'].map(isInternalHost)).toEqual([true, true, true, true, true]);
+    expect(['127.0.0.1', '[::1]', '10.2.3.4', 'localhost', 'gateway.internal'].map(isInternalHost)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(['api.together.xyz', PUBLIC].map(isInternalHost)).toEqual([false, false]);
   });
 });
@@ -91,7 +104,9 @@ describe('downloadImage and internal addresses', () => {
     const { transport, sent } = scripted({
       'https://cdn.example/img.png': { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } },
     });
-    const error = await failure(downloadImage('https://cdn.example/img.png', { transport, resolveHost: resolver({ 'cdn.example': [PUBLIC] }) }));
+    const error = await failure(
+      downloadImage('https://cdn.example/img.png', { transport, resolveHost: resolver({ 'cdn.example': [PUBLIC] }) }),
+    );
     expect(error.reason).toBe('private-address');
     expect(error.message).toContain('169.254.169.254');
     expect(sent.map((r) => r.url)).toEqual(['https://cdn.example/img.png']);
@@ -100,7 +115,10 @@ describe('downloadImage and internal addresses', () => {
 
   it('passes the checked addresses to the transport with the download', async () => {
     const { transport, sent } = scripted({ 'https://cdn.example/img.png': { status: 200, body: png } });
-    const got = await downloadImage('https://cdn.example/img.png', { transport, resolveHost: resolver({ 'cdn.example': [PUBLIC] }) });
+    const got = await downloadImage('https://cdn.example/img.png', {
+      transport,
+      resolveHost: resolver({ 'cdn.example': [PUBLIC] }),
+    });
     expect(got.bytes.equals(png)).toBe(true);
     expect(sent[0]).toMatchObject({ purpose: 'download', addresses: [PUBLIC] });
   });
@@ -155,7 +173,13 @@ describe('the undici transport pins a download to the checked addresses (loopbac
       });
       expect(new TextDecoder().decode(await download.body.bytes())).toBe(`hello images.example:${port}`);
       // A name without a pin goes through the resolver.
-      const api = await transport.send({ method: 'GET', url: `http://api.example:${port}/b`, headers: {}, timeoutMs: 5000, purpose: 'api' });
+      const api = await transport.send({
+        method: 'GET',
+        url: `http://api.example:${port}/b`,
+        headers: {},
+        timeoutMs: 5000,
+        purpose: 'api',
+      });
       await api.body.discard();
       expect(api.status).toBe(200);
       expect(lookups).toEqual(['api.example']);

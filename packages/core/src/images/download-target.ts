@@ -39,14 +39,20 @@ export async function checkDownloadTarget(url: URL, policy: DownloadAddressPolic
   try {
     addresses = await policy.resolveHost(host);
   } catch (error) {
-    throw new DownloadError(`Cannot resolve the image host ${host}: ${error instanceof Error ? error.message : String(error)}`, {
-      url: url.href,
-      reason: 'network',
-      cause: error,
-    });
+    throw new DownloadError(
+      `Cannot resolve the image host ${host}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        url: url.href,
+        reason: 'network',
+        cause: error,
+      },
+    );
   }
   if (addresses.length === 0) {
-    throw new DownloadError(`Cannot resolve the image host ${host}: no addresses`, { url: url.href, reason: 'network' });
+    throw new DownloadError(`Cannot resolve the image host ${host}: no addresses`, {
+      url: url.href,
+      reason: 'network',
+    });
   }
   for (const address of addresses) {
     const kind = addressKind(address) ?? 'unrecognised';

@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors/index.js';
 import { checkFileNamePattern, fileNamePatternProblem, formatFileName, MAX_FILE_NAME_BYTES } from './file-name.js';
 
-const VARS = { prompt: 'A lighthouse at dusk', index: 2, seed: 7, model: 'black-forest-labs/FLUX.1-schnell', key: 'abcdef0123456789', sha256: '0f'.repeat(32) };
+const VARS = {
+  prompt: 'A lighthouse at dusk',
+  index: 2,
+  seed: 7,
+  model: 'black-forest-labs/FLUX.1-schnell',
+  key: 'abcdef0123456789',
+  sha256: '0f'.repeat(32),
+};
 
 describe('formatFileName', () => {
   it('fills every token and appends the index when the pattern has none', () => {
-    expect(formatFileName('{slug}-{seed}-{model}-{key}-{hash}', VARS)).toBe('a-lighthouse-at-dusk-7-flux-1-schnell-abcdef01-0f0f0f0f');
+    expect(formatFileName('{slug}-{seed}-{model}-{key}-{hash}', VARS)).toBe(
+      'a-lighthouse-at-dusk-7-flux-1-schnell-abcdef01-0f0f0f0f',
+    );
     expect(formatFileName('shot', VARS)).toBe('shot-2');
   });
 });
@@ -21,7 +30,9 @@ describe('fileNamePatternProblem', () => {
     expect(fileNamePatternProblem('é'.repeat(100))).toMatch(/204 bytes/);
     // 48 (slug) + 4 × 32 (model) + "-" × 4 + "-xxx" (the index appended) = 184: fine; one more slug (233) is not.
     expect(fileNamePatternProblem('{slug}-{model}-{model}-{model}-{model}')).toBeUndefined();
-    expect(fileNamePatternProblem('{slug}-{slug}-{model}-{model}-{model}-{model}')).toMatch(new RegExp(`limited to ${MAX_FILE_NAME_BYTES} bytes`));
+    expect(fileNamePatternProblem('{slug}-{slug}-{model}-{model}-{model}-{model}')).toMatch(
+      new RegExp(`limited to ${MAX_FILE_NAME_BYTES} bytes`),
+    );
   });
 
   it('refuses unknown tokens and an empty pattern', () => {

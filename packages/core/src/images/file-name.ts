@@ -8,7 +8,7 @@ export function slugify(text: string, maxLength = 48): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return (slug.slice(0, maxLength).replace(/-+$/g, '') || 'image');
+  return slug.slice(0, maxLength).replace(/-+$/g, '') || 'image';
 }
 
 export interface FileNameVars {
@@ -39,7 +39,9 @@ export const MAX_FILE_NAME_BYTES = 200;
  */
 export function fileNamePatternProblem(pattern: string): string | undefined {
   if (pattern.trim() === '') return 'must not be empty';
-  const unknown = [...pattern.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).filter((t) => !Object.hasOwn(TOKEN_MAX, t));
+  const unknown = [...pattern.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1] as string)
+    .filter((t) => !Object.hasOwn(TOKEN_MAX, t));
   if (unknown.length) return `unknown token {${unknown[0]}}; use {slug} {index} {seed} {model} {key} {hash}`;
   const widest = Object.fromEntries(Object.entries(TOKEN_MAX).map(([token, n]) => [token, 'x'.repeat(n)]));
   const longest = renderPattern(pattern, widest, 0);

@@ -10,10 +10,7 @@ import type { PictorClient } from '../client/client.js';
 
 const PNG = makePng(6, 4);
 // A minimal JPEG start: SOI, an APP0 marker, then a baseline SOF0 giving 5×3 (enough for a sniff and a size).
-const JPEG = Buffer.from(
-  'ffd8ffe000104a46494600010100000100010000ffc0000b080003000501011100ffd9',
-  'hex',
-);
+const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffc0000b080003000501011100ffd9', 'hex');
 
 let server: TestServer;
 let client: PictorClient;
@@ -25,7 +22,10 @@ let inline: Buffer;
 beforeAll(async () => {
   server = await startTestServer((req, res) => {
     if (req.url.startsWith('/files/')) {
-      res.writeHead(200, { ...(file.type === undefined ? {} : { 'content-type': file.type }), 'content-length': file.bytes.length });
+      res.writeHead(200, {
+        ...(file.type === undefined ? {} : { 'content-type': file.type }),
+        'content-length': file.bytes.length,
+      });
       return res.end(file.bytes);
     }
     const body = JSON.parse(req.body) as { response_format?: string };
@@ -35,7 +35,13 @@ beforeAll(async () => {
         : { index: 0, type: 'b64_json', b64_json: inline.toString('base64') };
     sendJson(res, 200, { id: 'x', model: 'm', object: 'list', data: [item] });
   });
-  client = createPictorClient({ provider: 'custom', dialect: 'together', baseURL: `${server.url}/v1`, apiKey: 'sk-mt-0000', model: 'm' });
+  client = createPictorClient({
+    provider: 'custom',
+    dialect: 'together',
+    baseURL: `${server.url}/v1`,
+    apiKey: 'sk-mt-0000',
+    model: 'm',
+  });
 });
 afterAll(async () => {
   await client.close();
@@ -64,19 +70,32 @@ describe('a declared media type that contradicts the bytes is a warning (client.
     ['image/webp', JPEG, 'image/jpeg'],
     ['image/gif; foo=bar', PNG, 'image/png'],
     ['application/json', JPEG, 'image/jpeg'],
-  ])('declared %s for other bytes: a warning naming both, and the image is kept under its real type', async (type, bytes, actual) => {
-    file = { type, bytes };
-    const result = await client.generate({ prompt: 'x', responseFormat: 'url' });
-    expect(result.failures).toEqual([]);
-    expect(result.images[0]).toMatchObject({ mediaType: actual });
-    expect(result.warnings).toContainEqual({ type: 'media-type-mismatch', index: 0, declared: type.split(';')[0]!.trim(), actual });
-  });
+  ])(
+    'declared %s for other bytes: a warning naming both, and the image is kept under its real type',
+    async (type, bytes, actual) => {
+      file = { type, bytes };
+      const result = await client.generate({ prompt: 'x', responseFormat: 'url' });
+      expect(result.failures).toEqual([]);
+      expect(result.images[0]).toMatchObject({ mediaType: actual });
+      expect(result.warnings).toContainEqual({
+        type: 'media-type-mismatch',
+        index: 0,
+        declared: type.split(';')[0]!.trim(),
+        actual,
+      });
+    },
+  );
 
   it('an inline image that is not the output format asked for is kept, with a warning', async () => {
     inline = PNG;
     const result = await client.generate({ prompt: 'x', outputFormat: 'jpeg' });
     expect(result.images[0]).toMatchObject({ mediaType: 'image/png', extension: 'png' });
-    expect(result.warnings).toContainEqual({ type: 'media-type-mismatch', index: 0, declared: 'image/jpeg', actual: 'image/png' });
+    expect(result.warnings).toContainEqual({
+      type: 'media-type-mismatch',
+      index: 0,
+      declared: 'image/jpeg',
+      actual: 'image/png',
+    });
     inline = JPEG;
     const same = await client.generate({ prompt: 'x', outputFormat: 'jpeg' });
     expect(same.warnings.filter((w) => w.type === 'media-type-mismatch')).toEqual([]);

@@ -17,7 +17,10 @@ describe('sniffMediaType', () => {
   });
 
   it('recognises a GIF87a header and works on plain Uint8Arrays', () => {
-    expect(sniffMediaType(new TextEncoder().encode('GIF87a\x03\x00'))).toEqual({ mediaType: 'image/gif', extension: 'gif' });
+    expect(sniffMediaType(new TextEncoder().encode('GIF87a\x03\x00'))).toEqual({
+      mediaType: 'image/gif',
+      extension: 'gif',
+    });
   });
 
   it('needs only the magic bytes', () => {

@@ -26,7 +26,11 @@ const FULL: ImageRequest = {
 };
 
 const cases: Array<{ provider: ProviderName; spec: 'together' | 'openai' | 'r9s' | 'ai-stats'; models: string[] }> = [
-  { provider: 'together', spec: 'together', models: ['black-forest-labs/FLUX.1-schnell', 'black-forest-labs/FLUX.1-kontext-pro'] },
+  {
+    provider: 'together',
+    spec: 'together',
+    models: ['black-forest-labs/FLUX.1-schnell', 'black-forest-labs/FLUX.1-kontext-pro'],
+  },
   { provider: 'openai', spec: 'openai', models: ['gpt-image-1', 'dall-e-2', 'dall-e-3'] },
   { provider: 'r9s', spec: 'r9s', models: ['gpt-image-1', 'dall-e-3'] },
   { provider: 'ai-stats', spec: 'ai-stats', models: ['openai/gpt-image-1', 'black-forest-labs/flux-1-schnell'] },

@@ -15,7 +15,8 @@ interface Target {
   models: string[];
 }
 
-const preset = (options: Parameters<typeof resolveClientOptions>[0]) => resolveClientOptions({ apiKey: 'k', ...options }).preset;
+const preset = (options: Parameters<typeof resolveClientOptions>[0]) =>
+  resolveClientOptions({ apiKey: 'k', ...options }).preset;
 
 const TARGETS: Target[] = [
   { name: 'together', preset: preset({ provider: 'together' }), spec: 'together', models: MODELS.together },
@@ -23,8 +24,18 @@ const TARGETS: Target[] = [
   { name: 'openai', preset: preset({ provider: 'openai' }), spec: 'openai', models: MODELS.openai },
   { name: 'r9s', preset: preset({ provider: 'r9s' }), spec: 'r9s', models: MODELS.r9s },
   { name: 'ai-stats', preset: preset({ provider: 'ai-stats' }), spec: 'ai-stats', models: MODELS['ai-stats'] },
-  { name: 'custom (together dialect)', preset: preset({ provider: 'custom', baseURL: 'http://gw.test/v1', dialect: 'together', model: 'm' }), spec: 'together', models: MODELS.together },
-  { name: 'custom (openai dialect)', preset: preset({ provider: 'custom', baseURL: 'http://gw.test/v1', dialect: 'openai', model: 'm' }), spec: 'openai', models: MODELS.openai },
+  {
+    name: 'custom (together dialect)',
+    preset: preset({ provider: 'custom', baseURL: 'http://gw.test/v1', dialect: 'together', model: 'm' }),
+    spec: 'together',
+    models: MODELS.together,
+  },
+  {
+    name: 'custom (openai dialect)',
+    preset: preset({ provider: 'custom', baseURL: 'http://gw.test/v1', dialect: 'openai', model: 'm' }),
+    spec: 'openai',
+    models: MODELS.openai,
+  },
 ];
 
 const validators = Object.fromEntries(

@@ -44,7 +44,17 @@ describe('normalizeRequest', () => {
       outputCompression: 101,
     });
     expect(fields).toEqual(
-      expect.arrayContaining(['prompt', 'n', 'steps', 'seed', 'outputFormat', 'responseFormat', 'loras.0.scale', 'imageUrl', 'outputCompression']),
+      expect.arrayContaining([
+        'prompt',
+        'n',
+        'steps',
+        'seed',
+        'outputFormat',
+        'responseFormat',
+        'loras.0.scale',
+        'imageUrl',
+        'outputCompression',
+      ]),
     );
   });
 

@@ -13,42 +13,47 @@ if (!z.config().localeError) z.config(z.locales.en());
 const dimension = z.number().check(z.int(), z.minimum(64), z.maximum(8192));
 
 const requestFields = z.strictObject({
-    prompt: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(32_000)),
-    model: z.optional(z.string().check(z.trim(), z.minLength(1))),
-    n: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(128)), 1),
-    size: z.optional(
-      z
-        .string()
-        .check(z.refine((s) => s === 'auto' || parseSize(s) !== undefined, 'must be "WIDTHxHEIGHT", e.g. "1024x1024", or "auto"')),
-    ),
-    width: z.optional(dimension),
-    height: z.optional(dimension),
-    aspectRatio: z.optional(z.enum(ASPECT_RATIO_NAMES as [AspectRatio, ...AspectRatio[]])),
-    seed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(4_294_967_295))),
-    steps: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(50))),
-    guidanceScale: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
-    negativePrompt: z.optional(z.string()),
-    outputFormat: z.optional(z.enum(['png', 'jpeg', 'webp'])),
-    responseFormat: z.optional(z.enum(['base64', 'url'])),
-    loras: z.optional(
-      z.array(
-        z.strictObject({
-          path: z.string().check(z.minLength(1)),
-          scale: z.number().check(z.minimum(-10), z.maximum(10)),
-        }),
+  prompt: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(32_000)),
+  model: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  n: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(128)), 1),
+  size: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          (s) => s === 'auto' || parseSize(s) !== undefined,
+          'must be "WIDTHxHEIGHT", e.g. "1024x1024", or "auto"',
+        ),
       ),
+  ),
+  width: z.optional(dimension),
+  height: z.optional(dimension),
+  aspectRatio: z.optional(z.enum(ASPECT_RATIO_NAMES as [AspectRatio, ...AspectRatio[]])),
+  seed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(4_294_967_295))),
+  steps: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(50))),
+  guidanceScale: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+  negativePrompt: z.optional(z.string()),
+  outputFormat: z.optional(z.enum(['png', 'jpeg', 'webp'])),
+  responseFormat: z.optional(z.enum(['base64', 'url'])),
+  loras: z.optional(
+    z.array(
+      z.strictObject({
+        path: z.string().check(z.minLength(1)),
+        scale: z.number().check(z.minimum(-10), z.maximum(10)),
+      }),
     ),
-    referenceImages: z.optional(z.array(z.url())),
-    imageUrl: z.optional(z.url()),
-    disableSafetyChecker: z.optional(z.boolean()),
-    quality: z.optional(z.enum(['auto', 'low', 'medium', 'high', 'standard', 'hd'])),
-    style: z.optional(z.enum(['vivid', 'natural'])),
-    background: z.optional(z.enum(['auto', 'transparent', 'opaque'])),
-    moderation: z.optional(z.enum(['auto', 'low'])),
-    outputCompression: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100))),
-    user: z.optional(z.string()),
-    /** Extra wire fields for the provider, merged last into the body (they win over mapped fields). */
-    providerOptions: z.optional(z.record(z.string(), z.unknown())),
+  ),
+  referenceImages: z.optional(z.array(z.url())),
+  imageUrl: z.optional(z.url()),
+  disableSafetyChecker: z.optional(z.boolean()),
+  quality: z.optional(z.enum(['auto', 'low', 'medium', 'high', 'standard', 'hd'])),
+  style: z.optional(z.enum(['vivid', 'natural'])),
+  background: z.optional(z.enum(['auto', 'transparent', 'opaque'])),
+  moderation: z.optional(z.enum(['auto', 'low'])),
+  outputCompression: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100))),
+  user: z.optional(z.string()),
+  /** Extra wire fields for the provider, merged last into the body (they win over mapped fields). */
+  providerOptions: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /**
@@ -73,7 +78,11 @@ function sizeRules(ctx: z.core.ParsePayload<Partial<RequestFields>>): void {
   const issue = (field: string, message: string): void => {
     ctx.issues.push({ code: 'custom', path: [field], message, input: req });
   };
-  const ways = [req.size !== undefined, req.width !== undefined || req.height !== undefined, req.aspectRatio !== undefined];
+  const ways = [
+    req.size !== undefined,
+    req.width !== undefined || req.height !== undefined,
+    req.aspectRatio !== undefined,
+  ];
   if (ways.filter(Boolean).length > 1) issue('size', 'give only one of size, width+height or aspectRatio');
   const dims = req.size ? parseSize(req.size) : undefined;
   if (dims && [dims.width, dims.height].some((side) => side < 64 || side > 8192)) {

@@ -25,7 +25,8 @@ export function jsonShapeProblem(value: unknown, limits: JsonShapeLimits): strin
     } else if (current !== null && typeof current === 'object') {
       if (depth > limits.maxDepth) return `must not be nested deeper than ${limits.maxDepth} levels`;
       const proto = Object.getPrototypeOf(current) as unknown;
-      if (!Array.isArray(current) && proto !== Object.prototype && proto !== null) return 'must hold only plain JSON values';
+      if (!Array.isArray(current) && proto !== Object.prototype && proto !== null)
+        return 'must hold only plain JSON values';
       if (Array.isArray(current)) for (const child of current as unknown[]) stack.push([child, depth + 1]);
       else {
         for (const [key, child] of Object.entries(current)) {
@@ -33,7 +34,8 @@ export function jsonShapeProblem(value: unknown, limits: JsonShapeLimits): strin
           stack.push([child, depth + 1]);
         }
       }
-    } else if (typeof current !== 'boolean' && current !== undefined && current !== null) return `must hold only JSON values (found a ${typeof current})`;
+    } else if (typeof current !== 'boolean' && current !== undefined && current !== null)
+      return `must hold only JSON values (found a ${typeof current})`;
     if (chars > limits.maxStringChars) return `must hold at most ${limits.maxStringChars} characters of text`;
   }
   return undefined;

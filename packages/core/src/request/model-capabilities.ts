@@ -156,7 +156,10 @@ function openAIFamily(model: string): ModelCapabilities {
  * Rules come from the official specs (`together-images-only.yaml`, `openai-images-only.yaml`,
  * `r9s-images-only.yaml`, `aistats-images-only.yaml`) and the Together seed's practical limits.
  */
-export function capabilitiesFor(provider: Pick<ProviderPreset, 'dialect' | 'envelope'>, model: string): ModelCapabilities {
+export function capabilitiesFor(
+  provider: Pick<ProviderPreset, 'dialect' | 'envelope'>,
+  model: string,
+): ModelCapabilities {
   if (provider.dialect === 'together') return TOGETHER;
   const base = openAIFamily(model);
   if (provider.envelope === 'ai-stats') {

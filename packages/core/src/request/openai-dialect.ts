@@ -9,7 +9,8 @@ export function toOpenAIBody({ request, model, n, send }: CallBodyInput): Record
   const body: Record<string, unknown> = { model, prompt: request.prompt, n };
   if (send.has('size')) {
     if (request.autoSize) body.size = 'auto';
-    else if (request.width !== undefined && request.height !== undefined) body.size = `${request.width}x${request.height}`;
+    else if (request.width !== undefined && request.height !== undefined)
+      body.size = `${request.width}x${request.height}`;
   }
   if (send.has('responseFormat')) body.response_format = request.responseFormat === 'url' ? 'url' : 'b64_json';
   if (send.has('outputFormat')) body.output_format = request.outputFormat;

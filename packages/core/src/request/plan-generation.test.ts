@@ -4,7 +4,8 @@ import { normalizeRequest, type ImageRequest } from './image-request.js';
 import { planGeneration } from './plan-generation.js';
 import { PROVIDERS } from './providers.js';
 
-const plan = (provider: keyof typeof PROVIDERS, req: ImageRequest) => planGeneration(PROVIDERS[provider], normalizeRequest(req));
+const plan = (provider: keyof typeof PROVIDERS, req: ImageRequest) =>
+  planGeneration(PROVIDERS[provider], normalizeRequest(req));
 
 describe('planGeneration: Together', () => {
   it('maps every field to its Together name', () => {
@@ -105,13 +106,24 @@ describe('planGeneration: OpenAI-shaped', () => {
       moderation: 'low',
       user: 'u',
     });
-    expect(p.warnings.map((w) => w.type === 'unsupported-setting' && w.setting).sort()).toEqual(['negativePrompt', 'responseFormat', 'seed']);
+    expect(p.warnings.map((w) => w.type === 'unsupported-setting' && w.setting).sort()).toEqual([
+      'negativePrompt',
+      'responseFormat',
+      'seed',
+    ]);
   });
 
   it('asks dall-e for b64_json by default and batches dall-e-3 one image per call', () => {
     const p = plan('openai', { prompt: 'x', model: 'dall-e-3', n: 3, style: 'natural', quality: 'hd' });
     expect(p.calls).toHaveLength(3);
-    expect(p.calls[0]!.body).toEqual({ model: 'dall-e-3', prompt: 'x', n: 1, response_format: 'b64_json', quality: 'hd', style: 'natural' });
+    expect(p.calls[0]!.body).toEqual({
+      model: 'dall-e-3',
+      prompt: 'x',
+      n: 1,
+      response_format: 'b64_json',
+      quality: 'hd',
+      style: 'natural',
+    });
   });
 
   it('caps gpt-image and dall-e-2 at 10 per call', () => {
@@ -120,7 +132,9 @@ describe('planGeneration: OpenAI-shaped', () => {
   });
 
   it('checks sizes against the model before the network', () => {
-    expect(() => plan('openai', { prompt: 'x', model: 'dall-e-3', size: '512x512' })).toThrow(/size: 512x512 for dall-e-3/);
+    expect(() => plan('openai', { prompt: 'x', model: 'dall-e-3', size: '512x512' })).toThrow(
+      /size: 512x512 for dall-e-3/,
+    );
     expect(() => plan('openai', { prompt: 'x', model: 'dall-e-2', size: '512x512' })).not.toThrow();
     expect(() => plan('openai', { prompt: 'x', model: 'gpt-image-2', size: '1536x864' })).not.toThrow();
     expect(() => plan('openai', { prompt: 'x', model: 'gpt-image-2', size: '1000x1000' })).toThrow(/divisible by 16/);
@@ -132,7 +146,10 @@ describe('planGeneration: OpenAI-shaped', () => {
   it('sends only what the AI Stats spec documents', () => {
     const p = plan('ai-stats', { prompt: 'x', outputFormat: 'png', background: 'opaque', size: '1024x1024' });
     expect(p.calls[0]!.body).toEqual({ model: 'openai/gpt-image-1', prompt: 'x', n: 1, size: '1024x1024' });
-    expect(p.warnings.map((w) => w.type === 'unsupported-setting' && w.setting)).toEqual(['outputFormat', 'background']);
+    expect(p.warnings.map((w) => w.type === 'unsupported-setting' && w.setting)).toEqual([
+      'outputFormat',
+      'background',
+    ]);
   });
 
   it('sends size auto where the model understands it and warns where it does not', () => {

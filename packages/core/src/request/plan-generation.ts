@@ -1,7 +1,12 @@
 import type { CallBodyInput } from './call-body-input.js';
 import { ValidationError, type FieldIssue } from '../errors/index.js';
 import type { NormalizedRequest } from './image-request.js';
-import { capabilitiesFor, OPTIONAL_SETTINGS, type ModelCapabilities, type OptionalSetting } from './model-capabilities.js';
+import {
+  capabilitiesFor,
+  OPTIONAL_SETTINGS,
+  type ModelCapabilities,
+  type OptionalSetting,
+} from './model-capabilities.js';
 import { toOpenAIBody } from './openai-dialect.js';
 import type { Dialect, ProviderPreset } from './providers.js';
 import { toTogetherBody } from './together-dialect.js';
@@ -76,7 +81,13 @@ export function planGeneration(
       issues.push({ field: key, message: `${model} accepts ${allowed.join(', ')}; got "${value}"` });
     }
   }
-  if (send.has('size') && !request.autoSize && caps.checkSize && request.width !== undefined && request.height !== undefined) {
+  if (
+    send.has('size') &&
+    !request.autoSize &&
+    caps.checkSize &&
+    request.width !== undefined &&
+    request.height !== undefined
+  ) {
     const why = caps.checkSize(request.width, request.height);
     if (why) issues.push({ field: 'size', message: `${request.width}x${request.height} for ${model}: ${why}` });
   }

@@ -7,7 +7,12 @@ import { join } from 'node:path';
  * claimed by creating the file exclusively, so two requests saved at once never get the same one — a pattern
  * that names two prompts alike (`--file-name shot`) never lets one overwrite the other, nor a file of the user's.
  */
-export async function claimFileName(folder: string, stem: string, extension: string, owned: ReadonlySet<string>): Promise<string> {
+export async function claimFileName(
+  folder: string,
+  stem: string,
+  extension: string,
+  owned: ReadonlySet<string>,
+): Promise<string> {
   for (let n = 1; n <= 1000; n++) {
     const file = n === 1 ? `${stem}.${extension}` : `${stem}-${n}.${extension}`;
     if (owned.has(file)) return file;

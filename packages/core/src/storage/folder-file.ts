@@ -45,7 +45,10 @@ export async function readFolderFile(dir: string, file: string): Promise<Buffer 
 }
 
 /** Whether the file a manifest records is in `dir` with the recorded size and sha256 (a same-size rewrite fails). */
-export async function matchesRecord(dir: string, image: { file: string; bytes: number; sha256: string }): Promise<boolean> {
+export async function matchesRecord(
+  dir: string,
+  image: { file: string; bytes: number; sha256: string },
+): Promise<boolean> {
   const info = await statFolderFile(dir, image.file);
   if (!info || info.size !== image.bytes) return false;
   const bytes = await readFolderFile(dir, image.file);

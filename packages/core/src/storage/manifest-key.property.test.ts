@@ -27,7 +27,12 @@ const keyChar = fc.constantFrom(...'aAbBzZ09_-é'.split(''));
 const key = fc.string({ unit: keyChar, maxLength: 4 });
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   leaf: fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.constant(undefined)),
-  node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.dictionary(key, tie('node'), { maxKeys: 6 }), fc.array(tie('node'), { maxLength: 3 })),
+  node: fc.oneof(
+    { depthSize: 'small' },
+    tie('leaf'),
+    fc.dictionary(key, tie('node'), { maxKeys: 6 }),
+    fc.array(tie('node'), { maxLength: 3 }),
+  ),
 })).node;
 
 describe('requestKey', () => {
@@ -43,9 +48,31 @@ describe('requestKey', () => {
 
   it('the keys of every request field', () => {
     const request = Object.fromEntries(
-      ['prompt', 'n', 'width', 'height', 'autoSize', 'aspectRatio', 'seed', 'steps', 'guidanceScale', 'negativePrompt', 'outputFormat',
-        'responseFormat', 'loras', 'referenceImages', 'imageUrl', 'disableSafetyChecker', 'quality', 'style', 'background',
-        'moderation', 'outputCompression', 'user', 'providerOptions'].map((k, i) => [k, i]),
+      [
+        'prompt',
+        'n',
+        'width',
+        'height',
+        'autoSize',
+        'aspectRatio',
+        'seed',
+        'steps',
+        'guidanceScale',
+        'negativePrompt',
+        'outputFormat',
+        'responseFormat',
+        'loras',
+        'referenceImages',
+        'imageUrl',
+        'disableSafetyChecker',
+        'quality',
+        'style',
+        'background',
+        'moderation',
+        'outputCompression',
+        'user',
+        'providerOptions',
+      ].map((k, i) => [k, i]),
     ) as unknown as NormalizedRequest;
     expect(requestKey('openai', 'gpt-image-1', request)).toBe(keyWithLocaleCompare('openai', 'gpt-image-1', request));
   });

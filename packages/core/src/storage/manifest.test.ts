@@ -30,7 +30,9 @@ function entry(key: string, file: string, bytes: Uint8Array = PNG) {
     model: 'm',
     parameters: {},
     createdAt: '2026-01-01T00:00:00.000Z',
-    images: [{ file, index: 0, sha256: sha256(bytes), mediaType: 'image/png', width: 6, height: 4, bytes: bytes.length }],
+    images: [
+      { file, index: 0, sha256: sha256(bytes), mediaType: 'image/png', width: 6, height: 4, bytes: bytes.length },
+    ],
   };
 }
 
@@ -39,18 +41,34 @@ async function writeManifest(entries: unknown[], extra: Record<string, unknown> 
 }
 
 describe('isPlainFileName', () => {
-  it.each(['a.png', 'a lighthouse-0.png', 'île.webp', 'x..png'])('accepts %j', (name) => expect(isPlainFileName(name)).toBe(true));
-  it.each(['', '.', '..', '../a.png', '../../etc/passwd', '/etc/passwd', 'sub/a.png', 'a\\b.png', 'C:a.png', '.hidden.png', 'a\nb.png', 'a\x1b.png'])(
-    'refuses %j',
-    (name) => expect(isPlainFileName(name)).toBe(false),
+  it.each(['a.png', 'a lighthouse-0.png', 'île.webp', 'x..png'])('accepts %j', (name) =>
+    expect(isPlainFileName(name)).toBe(true),
   );
+  it.each([
+    '',
+    '.',
+    '..',
+    '../a.png',
+    '../../etc/passwd',
+    '/etc/passwd',
+    'sub/a.png',
+    'a\\b.png',
+    'C:a.png',
+    '.hidden.png',
+    'a\nb.png',
+    'a\x1b.png',
+  ])('refuses %j', (name) => expect(isPlainFileName(name)).toBe(false));
 });
 
 describe('readManifest', () => {
   it('leaves out, and tells once, each entry whose file is not a plain name inside the folder', async () => {
     await writeFile(join(root, 'secret.png'), PNG);
     await writeFile(join(dir, 'ok.png'), PNG);
-    await writeManifest([entry('k-ok', 'ok.png'), entry('k-up', '../secret.png'), entry('k-abs', join(root, 'secret.png'))]);
+    await writeManifest([
+      entry('k-ok', 'ok.png'),
+      entry('k-up', '../secret.png'),
+      entry('k-abs', join(root, 'secret.png')),
+    ]);
     const warnings: ManifestWarning[] = [];
     const manifest = await readManifest(dir, { onWarning: (w) => warnings.push(w) });
     expect(manifest.entries.map((e) => e.key)).toEqual(['k-ok']);
@@ -58,7 +76,9 @@ describe('readManifest', () => {
       ['unsafe-manifest-entry', 'k-up', '../secret.png'],
       ['unsafe-manifest-entry', 'k-abs', join(root, 'secret.png')],
     ]);
-    expect(warnings[0]!.message).toMatch(/ignored the manifest entry k-up: its file "\.\.\/secret\.png" is not a plain file name/);
+    expect(warnings[0]!.message).toMatch(
+      /ignored the manifest entry k-up: its file "\.\.\/secret\.png" is not a plain file name/,
+    );
     expect(await findCompleteEntry(dir, 'k-up')).toBeUndefined();
   });
 
@@ -73,9 +93,21 @@ describe('readManifest', () => {
 
   it.each([
     ['entries that are not objects', { entries: [42] }, /entries\.0/],
-    ['a width that is markup', { entries: [{ ...entry('k', 'a.png'), images: [{ ...entry('k', 'a.png').images[0], width: '<script>' }] }] }, /entries\.0\.images\.0\.width/],
-    ['a sha256 that is not hex', { entries: [{ ...entry('k', 'a.png'), images: [{ ...entry('k', 'a.png').images[0], sha256: '"><b>' }] }] }, /entries\.0\.images\.0\.sha256: must be 64 lower-case hex digits/],
-    ['a media type that is not an image', { entries: [{ ...entry('k', 'a.png'), images: [{ ...entry('k', 'a.png').images[0], mediaType: 'text/html' }] }] }, /entries\.0\.images\.0\.mediaType/],
+    [
+      'a width that is markup',
+      { entries: [{ ...entry('k', 'a.png'), images: [{ ...entry('k', 'a.png').images[0], width: '<script>' }] }] },
+      /entries\.0\.images\.0\.width/,
+    ],
+    [
+      'a sha256 that is not hex',
+      { entries: [{ ...entry('k', 'a.png'), images: [{ ...entry('k', 'a.png').images[0], sha256: '"><b>' }] }] },
+      /entries\.0\.images\.0\.sha256: must be 64 lower-case hex digits/,
+    ],
+    [
+      'a media type that is not an image',
+      { entries: [{ ...entry('k', 'a.png'), images: [{ ...entry('k', 'a.png').images[0], mediaType: 'text/html' }] }] },
+      /entries\.0\.images\.0\.mediaType/,
+    ],
     ['images that are not a list', { entries: [{ ...entry('k', 'a.png'), images: null }] }, /entries\.0\.images/],
     ['another version', { version: 2, entries: [] }, /version/],
   ])('refuses a manifest with %s, naming the field (a PictorError, not a TypeError)', async (_, content, field) => {

@@ -115,7 +115,10 @@ async function readManifestFile(dir: string): Promise<Manifest> {
   try {
     const parsed = z.safeParse(manifestSchema, JSON.parse(text));
     if (parsed.success) return { ...parsed.data, generator: 'pictor' } as Manifest;
-    problem = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).slice(0, 5).join('; ');
+    problem = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .slice(0, 5)
+      .join('; ');
   } catch (error) {
     problem = (error as Error).message;
   }
@@ -163,9 +166,11 @@ export function updateManifest(dir: string, change: (manifest: Manifest) => void
       return manifest;
     });
   queues.set(dir, next);
-  void next.finally(() => {
-    if (queues.get(dir) === next) queues.delete(dir);
-  }).catch(() => {});
+  void next
+    .finally(() => {
+      if (queues.get(dir) === next) queues.delete(dir);
+    })
+    .catch(() => {});
   return next;
 }
 
@@ -173,7 +178,11 @@ export function updateManifest(dir: string, change: (manifest: Manifest) => void
  * Whether the manifest already holds a complete generation for this key, with every file still in the folder at
  * its recorded size and sha256. Returns the entry when it does.
  */
-export async function findCompleteEntry(dir: string, key: string, manifest?: Manifest): Promise<ManifestEntry | undefined> {
+export async function findCompleteEntry(
+  dir: string,
+  key: string,
+  manifest?: Manifest,
+): Promise<ManifestEntry | undefined> {
   const m = manifest ?? (await readManifest(dir));
   const entry = m.entries.find((e) => e.key === key);
   if (!entry || (entry.failures && entry.failures.length > 0) || entry.images.length === 0) return undefined;

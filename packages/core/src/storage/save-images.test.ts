@@ -53,12 +53,21 @@ describe('saveImages', () => {
       model: 'black-forest-labs/FLUX.1-schnell',
       parameters: { n: 2, seed: 9, width: 1024, height: 1024, aspectRatio: '1:1' },
     });
-    expect(manifest.entries[0]!.images[0]).toMatchObject({ index: 0, seed: 9, mediaType: 'image/png', width: 6, height: 4, sha256: saved.images[0]!.sha256 });
+    expect(manifest.entries[0]!.images[0]).toMatchObject({
+      index: 0,
+      seed: 9,
+      mediaType: 'image/png',
+      width: 6,
+      height: 4,
+      sha256: saved.images[0]!.sha256,
+    });
   });
 
   it('never overwrites a file of another request or of the user when a pattern names them alike', async () => {
     await writeFile(join(dir, 'shot-0.png'), 'the user’s own file');
-    const saved = await Promise.all(['a red fox', 'a blue whale'].map((p) => saveImages(result(p, 1), dir, { fileName: 'shot' })));
+    const saved = await Promise.all(
+      ['a red fox', 'a blue whale'].map((p) => saveImages(result(p, 1), dir, { fileName: 'shot' })),
+    );
     expect(saved.map((s) => s.images[0]!.file).sort()).toEqual(['shot-0-2.png', 'shot-0-3.png']);
     expect(await readFile(join(dir, 'shot-0.png'), 'utf8')).toBe('the user’s own file');
     // Saving the same request again rewrites its own file rather than adding another.
@@ -75,7 +84,9 @@ describe('saveImages', () => {
   });
 
   it('records failed images by index', async () => {
-    const failed = result('x', 1, { failures: [{ index: 1, error: new ServiceUnavailableError({ status: 503, providerMessage: 'down' }) }] });
+    const failed = result('x', 1, {
+      failures: [{ index: 1, error: new ServiceUnavailableError({ status: 503, providerMessage: 'down' }) }],
+    });
     const saved = await saveImages(failed, dir);
     expect(saved.entry.failures).toEqual([{ index: 1, error: '503 Service Unavailable: down' }]);
     expect(await findCompleteEntry(dir, saved.key)).toBeUndefined();
@@ -84,10 +95,20 @@ describe('saveImages', () => {
   it('tells a later run which request already has its images', async () => {
     const r = result('x', 2);
     const saved = await saveImages(r, dir);
-    const key = requestKey('together', 'black-forest-labs/FLUX.1-schnell', normalizeRequest({ prompt: 'x', n: 2, seed: 9, aspectRatio: '1:1' }));
+    const key = requestKey(
+      'together',
+      'black-forest-labs/FLUX.1-schnell',
+      normalizeRequest({ prompt: 'x', n: 2, seed: 9, aspectRatio: '1:1' }),
+    );
     expect(key).toBe(saved.key);
     expect((await findCompleteEntry(dir, key))?.images).toHaveLength(2);
-    expect(requestKey('together', 'black-forest-labs/FLUX.1-schnell', normalizeRequest({ prompt: 'x', n: 2, seed: 10, aspectRatio: '1:1' }))).not.toBe(key);
+    expect(
+      requestKey(
+        'together',
+        'black-forest-labs/FLUX.1-schnell',
+        normalizeRequest({ prompt: 'x', n: 2, seed: 10, aspectRatio: '1:1' }),
+      ),
+    ).not.toBe(key);
     await rm(saved.images[1]!.path);
     expect(await findCompleteEntry(dir, key)).toBeUndefined();
     await writeFile(saved.images[1]!.path, 'truncated');

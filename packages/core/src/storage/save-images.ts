@@ -3,7 +3,14 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_FILE_NAME, formatFileName } from '../images/file-name.js';
 import type { GenerateResult } from '../client/generate-images.js';
 import { claimFileName } from './claim-file-name.js';
-import { MANIFEST_FILE, readManifest, requestKey, updateManifest, type ManifestEntry, type ManifestImage } from './manifest.js';
+import {
+  MANIFEST_FILE,
+  readManifest,
+  requestKey,
+  updateManifest,
+  type ManifestEntry,
+  type ManifestImage,
+} from './manifest.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 export interface SaveOptions {
@@ -80,7 +87,9 @@ export async function saveImages(result: GenerateResult, dir: string, options: S
     parameters: { ...parameters, model: result.model },
     createdAt: new Date().toISOString(),
     images: images.map(({ path: _path, ...rest }) => rest),
-    ...(result.failures.length ? { failures: result.failures.map((f) => ({ index: f.index, error: f.error.message })) } : {}),
+    ...(result.failures.length
+      ? { failures: result.failures.map((f) => ({ index: f.index, error: f.error.message })) }
+      : {}),
   };
   let manifestPath: string | undefined;
   if (options.manifest !== false) {

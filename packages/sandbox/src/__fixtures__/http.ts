@@ -9,7 +9,11 @@ export interface JsonResponse {
 }
 
 /** POSTs JSON with a bearer token (unless `authorization` is overridden) and reads the answer. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { authorization: 'Bearer test-key', 'content-type': 'application/json', ...headers },
@@ -25,7 +29,10 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: res.status, headers: res.headers, text, json };
 }
 
-export async function getJson(url: string, headers: Record<string, string> = { authorization: 'Bearer test-key' }): Promise<JsonResponse> {
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = { authorization: 'Bearer test-key' },
+): Promise<JsonResponse> {
   const res = await fetch(url, { headers });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
@@ -68,7 +75,11 @@ export function rawPost(
     let timer: NodeJS.Timeout | undefined;
     const req = request(
       url,
-      { method: 'POST', agent: false, headers: { authorization: 'Bearer test-key', 'content-type': 'application/json', ...headers } },
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: 'Bearer test-key', 'content-type': 'application/json', ...headers },
+      },
       (res) => {
         clearTimeout(timer);
         head = { status: res.statusCode, headers: res.headers };

@@ -14,7 +14,14 @@ export interface ControlTarget {
 
 const MAX_PLAN_BYTES = 1 << 20;
 
-function sendControlError(res: ServerResponse, status: number, message: string, type: string, code: string, headers: Record<string, string> = {}): void {
+function sendControlError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  code: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: { message, type, code } }, headers);
 }
 
@@ -23,9 +30,16 @@ function sendControlError(res: ServerResponse, status: number, message: string, 
  * `PUT /_sandbox/faults` (a plan) and `DELETE /_sandbox/faults`. Only for requests addressed to the sandbox's own
  * name, from no other origin, with a JSON body if any, and with the key when one is set.
  */
-export async function handleControl(target: ControlTarget, req: IncomingMessage, res: ServerResponse, path: string, authority?: string): Promise<void> {
+export async function handleControl(
+  target: ControlTarget,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  authority?: string,
+): Promise<void> {
   const refusal = target.guard(req, authority);
-  if (refusal) return sendControlError(res, refusal.status, refusal.message, refusal.type, refusal.code, refusal.headers);
+  if (refusal)
+    return sendControlError(res, refusal.status, refusal.message, refusal.type, refusal.code, refusal.headers);
   const method = req.method ?? 'GET';
   if (path === '/_sandbox/stats' && method === 'GET') return sendJson(res, 200, target.stats);
   if (path === '/_sandbox/stats/reset' && method === 'POST') {
@@ -38,7 +52,13 @@ export async function handleControl(target: ControlTarget, req: IncomingMessage,
       raw = await readBody(req, MAX_PLAN_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        return sendControlError(res, 413, `The fault plan is over ${MAX_PLAN_BYTES} bytes.`, 'invalid_request_error', 'request_too_large');
+        return sendControlError(
+          res,
+          413,
+          `The fault plan is over ${MAX_PLAN_BYTES} bytes.`,
+          'invalid_request_error',
+          'request_too_large',
+        );
       }
       return void res.destroy(); // the client went away mid-body
     }
@@ -46,7 +66,8 @@ export async function handleControl(target: ControlTarget, req: IncomingMessage,
     try {
       plan = parseFaultPlan(JSON.parse(raw.toString('utf8')));
     } catch (error) {
-      const message = error instanceof SyntaxError ? `The fault plan is not valid JSON: ${error.message}` : (error as Error).message;
+      const message =
+        error instanceof SyntaxError ? `The fault plan is not valid JSON: ${error.message}` : (error as Error).message;
       return sendControlError(res, 400, message, 'invalid_request_error', 'invalid_fault_plan');
     }
     target.setFaults(plan);

@@ -158,7 +158,8 @@ export async function handleImagesGenerations(
       return sendText(res, 200, json);
     case 'oversized':
       inject();
-      if (oversizedImage) return streamJsonWithBase64(res, json, JSON.stringify(placeholder).slice(1, -1), oversizedImage);
+      if (oversizedImage)
+        return streamJsonWithBase64(res, json, JSON.stringify(placeholder).slice(1, -1), oversizedImage);
       return sendText(res, 200, json);
     default:
       return sendText(res, 200, json);
@@ -166,7 +167,12 @@ export async function handleImagesGenerations(
 }
 
 /** OpenAI's `stream: true`: partial images (blurred previews), then each finished image, as server-sent events. */
-async function streamImages(context: SandboxContext, res: ServerResponse, job: GenerationJob, signals: AbortSignal[]): Promise<void> {
+async function streamImages(
+  context: SandboxContext,
+  res: ServerResponse,
+  job: GenerationJob,
+  signals: AbortSignal[],
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const created = Math.floor(Date.now() / 1000);
   for (let index = 0; index < job.n; index++) {
@@ -174,10 +180,17 @@ async function streamImages(context: SandboxContext, res: ServerResponse, job: G
     for (let p = 0; p < job.partialImages; p++) {
       const sigma = 24 / (p + 1);
       const preview = await sharp(bytes).blur(sigma).toFormat(job.format).toBuffer();
-      if (!(await writeChunk(res, streamEvent(job, 'image_generation.partial_image', preview.toString('base64'), { partialIndex: p, created })))) return;
+      if (
+        !(await writeChunk(
+          res,
+          streamEvent(job, 'image_generation.partial_image', preview.toString('base64'), { partialIndex: p, created }),
+        ))
+      )
+        return;
       if (!(await sleep(0, signals))) return;
     }
-    if (!(await writeChunk(res, streamEvent(job, 'image_generation.completed', bytes.toString('base64'), { created })))) return;
+    if (!(await writeChunk(res, streamEvent(job, 'image_generation.completed', bytes.toString('base64'), { created }))))
+      return;
   }
   context.stats.imagesServed += job.n;
   res.end();

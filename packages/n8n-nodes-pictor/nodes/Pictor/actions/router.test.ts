@@ -25,7 +25,12 @@ describe('router', () => {
     expect(error?.message).toMatch(/^401 Unauthorized: Incorrect API key provided/);
     expect(error?.description).toMatch(/Check the API key/);
     expect(error?.context.itemIndex).toBe(0);
-    const shown = JSON.stringify({ message: error?.message, description: error?.description, error, messages: error?.messages });
+    const shown = JSON.stringify({
+      message: error?.message,
+      description: error?.description,
+      error,
+      messages: error?.messages,
+    });
     expect(shown).not.toContain(WRONG_KEY);
   });
 
@@ -41,9 +46,16 @@ describe('router', () => {
     });
 
     expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 2 }]);
-    expect(items[1]?.json).toMatchObject({ error: 'Invalid request: prompt: must not be empty', name: 'ValidationError' });
+    expect(items[1]?.json).toMatchObject({
+      error: 'Invalid request: prompt: must not be empty',
+      name: 'ValidationError',
+    });
     expect(items[1]?.binary).toBeUndefined();
-    expect(items.filter((item) => item.binary?.data).map((item) => item.json.prompt)).toEqual(['first', 'third', 'third']);
+    expect(items.filter((item) => item.binary?.data).map((item) => item.json.prompt)).toEqual([
+      'first',
+      'third',
+      'third',
+    ]);
   });
 
   it("with Continue On Fail, a wrong key gives an error item with the provider's message and no key", async () => {

@@ -15,7 +15,8 @@ function hintFor(error: APIError): string | undefined {
   if (AuthenticationError.isInstance(error)) return 'Check the API key of the Pictor API credential.';
   if (PermissionDeniedError.isInstance(error)) return 'The key may not use this model or setting.';
   if (QuotaExceededError.isInstance(error)) return "The account's quota or balance is used up; retrying will not help.";
-  if (RateLimitError.isInstance(error)) return 'Still rate-limited after the retries; raise Max Retries or slow the workflow down.';
+  if (RateLimitError.isInstance(error))
+    return 'Still rate-limited after the retries; raise Max Retries or slow the workflow down.';
   return undefined;
 }
 

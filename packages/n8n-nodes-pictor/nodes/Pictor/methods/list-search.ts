@@ -11,7 +11,9 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
     const models = await client.listModels();
     const needle = filter?.trim().toLowerCase();
     const results = models
-      .filter((model) => !needle || model.id.toLowerCase().includes(needle) || model.name.toLowerCase().includes(needle))
+      .filter(
+        (model) => !needle || model.id.toLowerCase().includes(needle) || model.name.toLowerCase().includes(needle),
+      )
       .map((model) => ({ name: model.name === model.id ? model.id : `${model.name} (${model.id})`, value: model.id }))
       .sort((a, b) => a.name.localeCompare(b.name));
     return { results };

@@ -29,5 +29,10 @@ export async function createClient(
   options: Pick<PictorClientOptions, 'timeoutMs' | 'maxRetries'> = {},
 ): Promise<PictorClient> {
   const credentials = await this.getCredentials<PictorCredentials>('pictorApi');
-  return createPictorClient({ ...clientOptionsFromCredentials(credentials), ...options, transport: n8nTransport(this), sleep: n8nSleep });
+  return createPictorClient({
+    ...clientOptionsFromCredentials(credentials),
+    ...options,
+    transport: n8nTransport(this),
+    sleep: n8nSleep,
+  });
 }

@@ -45,7 +45,12 @@ describe('readGenerateRequest', () => {
       guidanceScale: 3.5,
       outputFormat: 'jpeg',
       options: {
-        loras: { lora: [{ path: 'https://example.com/lora', scale: 0.8 }, { path: ' ', scale: 1 }] },
+        loras: {
+          lora: [
+            { path: 'https://example.com/lora', scale: 0.8 },
+            { path: ' ', scale: 1 },
+          ],
+        },
         referenceImages: ['https://example.com/a.png', ' '],
         imageUrl: 'https://example.com/photo.jpg',
         disableSafetyChecker: true,
@@ -84,7 +89,9 @@ describe('readGenerateRequest', () => {
 describe('Size presets', () => {
   it("offer exactly core's aspect ratios, labelled with the pixel sizes core sends", () => {
     const size = generateProperties.find((p) => p.name === 'size');
-    const presets = (size?.options as INodePropertyOptions[]).filter((o) => o.value !== 'custom' && o.value !== 'default');
+    const presets = (size?.options as INodePropertyOptions[]).filter(
+      (o) => o.value !== 'custom' && o.value !== 'default',
+    );
 
     expect(presets.map((o) => o.value).sort()).toEqual([...ASPECT_RATIO_NAMES].sort());
     for (const option of presets) {

@@ -38,7 +38,11 @@ describe('Image → Generate', () => {
     for (const [index, item] of items.entries()) {
       const binary = item.binary?.data;
       const described = describeImage(bytesOf(binary));
-      expect(binary).toMatchObject({ mimeType: 'image/png', fileName: `a-lighthouse-at-dusk-7-${index}.png`, fileExtension: 'png' });
+      expect(binary).toMatchObject({
+        mimeType: 'image/png',
+        fileName: `a-lighthouse-at-dusk-7-${index}.png`,
+        fileExtension: 'png',
+      });
       expect(described).toMatchObject({ mediaType: 'image/png', width: 1344, height: 768 });
       expect(item.json).toMatchObject({
         provider: 'together',
@@ -89,7 +93,11 @@ describe('Image → Generate', () => {
     expect(items).toHaveLength(1);
     const [item] = items;
     expect(Object.keys(item?.binary ?? {})).toEqual(['picture_0', 'picture_1']);
-    expect(item?.binary?.picture_1).toMatchObject({ mimeType: 'image/jpeg', fileExtension: 'jpg', fileName: 'two-moons-random-1.jpg' });
+    expect(item?.binary?.picture_1).toMatchObject({
+      mimeType: 'image/jpeg',
+      fileExtension: 'jpg',
+      fileName: 'two-moons-random-1.jpg',
+    });
     expect(describeImage(bytesOf(item?.binary?.picture_1))).toMatchObject({ width: 320, height: 192 });
     expect(item?.json.images).toMatchObject([
       { binaryProperty: 'picture_0', index: 0, mimeType: 'image/jpeg', seed: null },
@@ -113,14 +121,23 @@ describe('Image → Generate', () => {
 
     expect(item?.json).toMatchObject({ provider: 'openai', model: 'dall-e-3', seed: null, width: 1024, height: 1024 });
     expect(typeof item?.json.revisedPrompt).toBe('string');
-    expect(warningsOf(item).map((w) => w.setting).sort()).toEqual(['seed', 'steps']);
+    expect(
+      warningsOf(item)
+        .map((w) => w.setting)
+        .sort(),
+    ).toEqual(['seed', 'steps']);
     expect(warningsOf(item).every((w) => w.type === 'unsupported-setting')).toBe(true);
   });
 
   it('works with custom Together- and OpenAI-compatible gateways', async () => {
     const [together] = await runNode({
       credentials: credentialsFor(sandbox, 'custom-together'),
-      parameters: { model: { mode: 'id', value: 'black-forest-labs/FLUX.1-dev' }, prompt: 'a fox', size: '1:1', steps: 4 },
+      parameters: {
+        model: { mode: 'id', value: 'black-forest-labs/FLUX.1-dev' },
+        prompt: 'a fox',
+        size: '1:1',
+        steps: 4,
+      },
     });
     const [openai] = await runNode({
       credentials: credentialsFor(sandbox, 'custom-openai'),
@@ -136,13 +153,22 @@ describe('Image → Generate', () => {
     sandbox.setFaults([{ fault: 'server-error', times: 1 }]);
     const items = await runNode({
       credentials: credentialsFor(sandbox),
-      parameters: { prompt: 'half a batch', numberOfImages: 8, size: 'custom', width: 128, height: 128, options: { maxRetries: 0 } },
+      parameters: {
+        prompt: 'half a batch',
+        numberOfImages: 8,
+        size: 'custom',
+        width: 128,
+        height: 128,
+        options: { maxRetries: 0 },
+      },
     });
 
     expect(items).toHaveLength(4);
     const warnings = warningsOf(items[0]);
     expect(warnings).toHaveLength(4);
-    expect(warnings.every((w) => w.type === 'other' && /^Image \d was not generated: 500/.test(String(w.message)))).toBe(true);
+    expect(
+      warnings.every((w) => w.type === 'other' && /^Image \d was not generated: 500/.test(String(w.message))),
+    ).toBe(true);
     const missing = warnings.map((w) => Number(/Image (\d)/.exec(String(w.message))?.[1]));
     expect([...missing, ...items.map((item) => item.json.index as number)].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
@@ -162,7 +188,10 @@ describe('Image → Generate', () => {
   it('with Max Retries 0, fails on a 429 with a NodeApiError carrying the status and the provider message', async () => {
     sandbox.setFaults([{ fault: 'rate-limit', times: 1, retryAfter: 0 }]);
     const error = await failureOf(
-      runNode({ credentials: credentialsFor(sandbox), parameters: { prompt: 'impatient', options: { maxRetries: 0 } } }),
+      runNode({
+        credentials: credentialsFor(sandbox),
+        parameters: { prompt: 'impatient', options: { maxRetries: 0 } },
+      }),
     );
 
     expect(error).toBeInstanceOf(NodeApiError);
@@ -174,7 +203,10 @@ describe('Image → Generate', () => {
   it('gives up on a provider slower than the Timeout option', async () => {
     sandbox.setFaults([{ fault: 'slow-headers', times: 1, delayMs: 15_000 }]);
     const error = await failureOf(
-      runNode({ credentials: credentialsFor(sandbox), parameters: { prompt: 'slow', options: { timeout: 1_000, maxRetries: 0 } } }),
+      runNode({
+        credentials: credentialsFor(sandbox),
+        parameters: { prompt: 'slow', options: { timeout: 1_000, maxRetries: 0 } },
+      }),
     );
 
     expect(error).toBeInstanceOf(NodeApiError);
@@ -183,7 +215,11 @@ describe('Image → Generate', () => {
 
   it('stops when the execution is cancelled', async () => {
     const error = await failureOf(
-      runNode({ credentials: credentialsFor(sandbox), parameters: { prompt: 'never mind' }, signal: AbortSignal.abort() }),
+      runNode({
+        credentials: credentialsFor(sandbox),
+        parameters: { prompt: 'never mind' },
+        signal: AbortSignal.abort(),
+      }),
     );
 
     expect(error).toBeInstanceOf(NodeOperationError);
@@ -192,7 +228,10 @@ describe('Image → Generate', () => {
 
   it('refuses invalid fields before any call, naming them', async () => {
     const error = await failureOf(
-      runNode({ credentials: credentialsFor(sandbox), parameters: { prompt: 'x', steps: 60, options: { imageUrl: 'not a url' } } }),
+      runNode({
+        credentials: credentialsFor(sandbox),
+        parameters: { prompt: 'x', steps: 60, options: { imageUrl: 'not a url' } },
+      }),
     );
 
     expect(error).toBeInstanceOf(NodeOperationError);

@@ -9,7 +9,14 @@ export interface ImageItemsOptions {
 
 /** `<slug of the prompt>-<seed or "random">-<index>.<ext>`, e.g. `a-lighthouse-at-dusk-7-0.png`. */
 function imageFileName(result: GenerateResult, image: GeneratedImage): string {
-  const vars = { prompt: result.prompt, index: image.index, seed: image.seed, model: result.model, key: '', sha256: image.sha256 };
+  const vars = {
+    prompt: result.prompt,
+    index: image.index,
+    seed: image.seed,
+    model: result.model,
+    key: '',
+    sha256: image.sha256,
+  };
   return `${formatFileName('{slug}-{seed}-{index}', vars)}.${image.extension}`;
 }
 
@@ -54,7 +61,11 @@ export async function toImageItems(
   const binaries: Array<{ image: GeneratedImage; fileName: string; binary: IBinaryData }> = [];
   for (const image of result.images) {
     const fileName = imageFileName(result, image);
-    binaries.push({ image, fileName, binary: await ctx.helpers.prepareBinaryData(image.bytes, fileName, image.mediaType) });
+    binaries.push({
+      image,
+      fileName,
+      binary: await ctx.helpers.prepareBinaryData(image.bytes, fileName, image.mediaType),
+    });
   }
 
   if (options.outputMode === 'allOnOne') {

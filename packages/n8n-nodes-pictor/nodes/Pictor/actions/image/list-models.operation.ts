@@ -16,7 +16,10 @@ const properties: INodeProperties[] = [
   },
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['listModels'] } }, properties);
+export const description = updateDisplayOptions(
+  { show: { resource: ['image'], operation: ['listModels'] } },
+  properties,
+);
 
 /** Image → List Models: one item per model from the provider's `GET /models`. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
