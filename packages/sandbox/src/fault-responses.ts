@@ -34,15 +34,17 @@ export function writeReset(res: ServerResponse, json: string): void {
   const body = Buffer.from(json);
   res.writeHead(200, { ...JSON_HEADERS, 'content-length': body.length });
   const part = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
-  res.write(part, () => {
-    // Give the client a moment to read what was sent, then reset the connection.
-    setTimeout(() => {
-      const socket = res.socket;
-      if (!socket || socket.destroyed) return;
-      if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-      else socket.destroy();
-    }, 25);
-  });
+  res.write(part, () => resetSoon(res));
+}
+
+/** Resets the connection after giving the client a moment to read what was sent. */
+export function resetSoon(res: ServerResponse): void {
+  setTimeout(() => {
+    const socket = res.socket;
+    if (!socket || socket.destroyed) return;
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
+  }, 25);
 }
 
 /** The body cut in the middle of its first `b64_json` string, with an honest Content-Length. */

@@ -17,6 +17,8 @@ import { jsonType } from './spec-validator.js';
 /** A request the sandbox accepted, with every default resolved. */
 export interface GenerationJob {
   provider: ProviderName;
+  /** `generations`, or `edits` (the edit's inputs travel beside the job, see `EditJob`). */
+  endpoint: 'generations' | 'edits';
   model: ImageModel;
   prompt: string;
   n: number;
@@ -33,6 +35,8 @@ export interface GenerationJob {
   /** Server-sent events (OpenAI GPT image models with `stream: true`). */
   stream: boolean;
   partialImages: number;
+  /** Input images of an edit (0 for a generation): they count as input tokens in `usage`. */
+  inputImages: number;
 }
 
 /** Parameters only the GPT image models take; their presence makes OpenAI's default model `gpt-image-1`. */
@@ -43,7 +47,11 @@ const GPT_IMAGE_PARAMS = [
   'moderation',
   'stream',
   'partial_images',
+  'input_fidelity',
 ];
+
+/** The model OpenAI's spec names as each endpoint's default (generations: unless a GPT-image-only parameter is sent). */
+const DEFAULT_MODELS = { generations: 'dall-e-2', edits: 'gpt-image-1.5' } as const;
 
 const TYPE_WORDS: Record<string, string> = {
   integer: 'an integer',
@@ -202,6 +210,7 @@ function togetherJob(body: Record<string, unknown>): GenerationJob | ApiError {
   }
   return {
     provider: 'together',
+    endpoint: 'generations',
     model,
     prompt,
     n,
@@ -214,20 +223,34 @@ function togetherJob(body: Record<string, unknown>): GenerationJob | ApiError {
     quality: 'standard',
     stream: false,
     partialImages: 0,
+    inputImages: 0,
   };
 }
 
-function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>): GenerationJob | ApiError {
+/** Checks an OpenAI-shaped body (generation or edit) against the model's limits and resolves its defaults. */
+export function openAiShapedJob(
+  provider: ProviderName,
+  body: Record<string, unknown>,
+  endpoint: GenerationJob['endpoint'] = 'generations',
+): GenerationJob | ApiError {
   const usesGptParams = GPT_IMAGE_PARAMS.some((key) => present(body, key));
-  const modelId = (body.model as string | null | undefined) ?? (usesGptParams ? 'gpt-image-1' : 'dall-e-2');
-  const catalogue = modelCatalogue(provider);
-  const model = findModel(provider, modelId);
-  if (!model)
+  const fallback = endpoint === 'generations' && usesGptParams ? 'gpt-image-1' : DEFAULT_MODELS[endpoint];
+  const modelId = (body.model as string | null | undefined) ?? fallback;
+  const catalogue = modelCatalogue(provider).filter((m) => m.endpoints.includes(endpoint));
+  const model = catalogue.find((m) => m.id === modelId);
+  if (!model) {
+    if (findModel(provider, modelId))
+      return invalidValue(
+        'model',
+        modelId,
+        catalogue.map((m) => m.id),
+      );
     return unknownModel(
       provider,
       modelId,
       catalogue.map((m) => m.id),
     );
+  }
   const prompt = body.prompt as string;
   const promptError = checkPrompt(model, prompt);
   if (promptError) return promptError;
@@ -235,6 +258,13 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
   if (!model.gptImageParams) {
     const stray = GPT_IMAGE_PARAMS.find((key) => present(body, key) && !(key === 'stream' && body.stream === false));
     if (stray) return unknownParameter(stray);
+  }
+  if (present(body, 'input_fidelity') && !model.inputFidelity) {
+    return invalidRequest(
+      `The 'input_fidelity' parameter is not supported for model '${model.id}'.`,
+      'input_fidelity',
+      'unsupported_parameter',
+    );
   }
   if (present(body, 'response_format') && !model.acceptsResponseFormat) return unknownParameter('response_format');
   const responseFormat = (body.response_format as string | null | undefined) ?? model.defaultResponseFormat;
@@ -280,6 +310,7 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
 
   return {
     provider,
+    endpoint,
     model,
     prompt,
     n,
@@ -300,6 +331,7 @@ function openAiShapedJob(provider: ProviderName, body: Record<string, unknown>):
           : quality,
     stream,
     partialImages,
+    inputImages: 0,
   };
 }
 

@@ -40,6 +40,12 @@ export interface ImageModel {
   steps?: { min: number; max: number; default: number };
   /** For AI Stats: the upstream provider that serves the model. */
   upstream?: string;
+  /** The endpoints that take the model: OpenAI's spec lists who may edit, and `chatgpt-image-latest` only edits. */
+  endpoints: Array<'generations' | 'edits'>;
+  /** Input images an edit takes (OpenAI: 16 for the GPT image models, one square PNG for dall-e-2). */
+  maxInputImages: number;
+  /** Accepts `input_fidelity` ("gpt-image-1 and gpt-image-1.5 and later models, unsupported for gpt-image-1-mini"). */
+  inputFidelity: boolean;
 }
 
 const CREATED = 1_735_689_600; // 2025-01-01, a fixed date keeps responses deterministic
@@ -59,6 +65,9 @@ const DALL_E_2: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
   revisesPrompt: false,
   reportsUsage: false,
   maxPromptLength: 1000,
+  endpoints: ['generations', 'edits'],
+  maxInputImages: 1,
+  inputFidelity: false,
 };
 
 const DALL_E_3: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
@@ -70,6 +79,8 @@ const DALL_E_3: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
   qualities: ['standard', 'hd', 'auto'],
   revisesPrompt: true,
   maxPromptLength: 4000,
+  endpoints: ['generations'],
+  maxInputImages: 0,
 };
 
 const GPT_IMAGE: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
@@ -87,6 +98,9 @@ const GPT_IMAGE: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
   revisesPrompt: false,
   reportsUsage: true,
   maxPromptLength: 32_000,
+  endpoints: ['generations', 'edits'],
+  maxInputImages: 16,
+  inputFidelity: true,
 };
 
 const GPT_IMAGE_2: Omit<ImageModel, 'id' | 'displayName' | 'ownedBy'> = {
@@ -112,10 +126,13 @@ function openaiModels(prefix = ''): ImageModel[] {
     m('dall-e-2', DALL_E_2, 'DALL·E 2'),
     m('dall-e-3', DALL_E_3, 'DALL·E 3'),
     m('gpt-image-1', GPT_IMAGE, 'GPT Image 1'),
-    m('gpt-image-1-mini', GPT_IMAGE, 'GPT Image 1 mini'),
+    m('gpt-image-1-mini', { ...GPT_IMAGE, inputFidelity: false }, 'GPT Image 1 mini'),
     m('gpt-image-1.5', { ...GPT_IMAGE, created: 1_765_843_200 }, 'GPT Image 1.5'),
     m('gpt-image-2', GPT_IMAGE_2, 'GPT Image 2'),
     m('gpt-image-2-2026-04-21', GPT_IMAGE_2, 'GPT Image 2 (2026-04-21)'),
+    // The edits endpoint's spec lists it ("follows the same input constraints as GPT image models"); the
+    // generations endpoint's does not.
+    m('chatgpt-image-latest', { ...GPT_IMAGE, created: 1_765_843_200, endpoints: ['edits'] }, 'ChatGPT Image (latest)'),
   ];
 }
 
@@ -138,6 +155,9 @@ function flux(id: string, displayName: string, defaultSteps: number): ImageModel
     reportsUsage: false,
     maxPromptLength: 32_000,
     steps: { min: 1, max: 50, default: defaultSteps },
+    endpoints: ['generations'],
+    maxInputImages: 0,
+    inputFidelity: false,
   };
 }
 
@@ -204,5 +224,10 @@ export function modelLimits(model: ImageModel): Record<string, unknown> {
     maxPromptLength: model.maxPromptLength,
     revisedPrompt: model.revisesPrompt,
     usage: model.reportsUsage,
+    endpoints: model.endpoints,
+    ...(model.endpoints.includes('edits')
+      ? { maxInputImages: model.maxInputImages, inputFidelity: model.inputFidelity }
+      : {}),
+    stream: model.gptImageParams,
   };
 }

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { hashParts, mulberry32, seed32 } from './seeded-random.js';
 
 /** Encodings the sandbox produces. */
@@ -271,6 +271,11 @@ export async function renderImage(spec: RenderSpec): Promise<Buffer> {
   const { data, channels } = renderPixels({ ...spec, width: paintWidth, height: paintHeight, transparent });
   let image = sharp(data, { raw: { width: paintWidth, height: paintHeight, channels } });
   if (scale < 1) image = image.resize(spec.width, spec.height, { fit: 'fill', kernel: 'lanczos3' });
+  return encodeImage(image, spec);
+}
+
+/** Encodes a picture in the spec's format (`compression` as the JPEG/WebP quality). */
+export function encodeImage(image: Sharp, spec: Pick<RenderSpec, 'format' | 'compression'>): Promise<Buffer> {
   const quality = Math.min(100, Math.max(1, spec.compression ?? 90));
   switch (spec.format) {
     case 'png':

@@ -13,6 +13,9 @@ export interface ResponseContext {
 /** Output tokens of one GPT image at 1024×1024 per quality, as OpenAI's pricing guide lists them. */
 const TOKENS_1024: Record<string, number> = { low: 272, medium: 1056, high: 4160 };
 
+/** Input tokens the sandbox counts per input image of an edit (a stand-in figure, not OpenAI's tiling). */
+const INPUT_IMAGE_TOKENS = 272;
+
 /** Token usage in OpenAI's `ImageGenUsage` shape, from prompt length, size, quality and count. */
 export function imageUsage(job: GenerationJob): {
   input_tokens: number;
@@ -22,15 +25,16 @@ export function imageUsage(job: GenerationJob): {
   output_tokens_details: { image_tokens: number; text_tokens: number };
 } {
   const textTokens = Math.max(1, Math.ceil(job.prompt.length / 4));
+  const imageTokens = job.inputImages * INPUT_IMAGE_TOKENS;
   const perImage = Math.round(
     ((TOKENS_1024[job.quality] ?? TOKENS_1024.high!) * (job.width * job.height)) / (1024 * 1024),
   );
   const output = perImage * job.n;
   return {
-    input_tokens: textTokens,
+    input_tokens: textTokens + imageTokens,
     output_tokens: output,
-    total_tokens: textTokens + output,
-    input_tokens_details: { text_tokens: textTokens, image_tokens: 0 },
+    total_tokens: textTokens + imageTokens + output,
+    input_tokens_details: { text_tokens: textTokens, image_tokens: imageTokens },
     output_tokens_details: { image_tokens: output, text_tokens: 0 },
   };
 }
@@ -134,13 +138,23 @@ export function successBody(job: GenerationJob, items: ImageItem[], context: Res
   }
 }
 
-/** Server-sent events for OpenAI's streaming GPT image generation. */
+/** The server-sent event types of each endpoint, as OpenAI's spec names them. */
+export const STREAM_EVENTS = {
+  generations: { partial: 'image_generation.partial_image', completed: 'image_generation.completed' },
+  edits: { partial: 'image_edit.partial_image', completed: 'image_edit.completed' },
+} as const;
+
+/**
+ * One server-sent event of OpenAI's streaming GPT image generations and edits (`ImageGenStreamEvent`,
+ * `ImageEditStreamEvent`): a partial image with its index, or the finished image with its `usage`.
+ */
 export function streamEvent(
   job: GenerationJob,
-  type: 'image_generation.partial_image' | 'image_generation.completed',
+  kind: 'partial' | 'completed',
   b64: string,
   extra: { partialIndex?: number; created: number },
-): string {
+): { type: string; data: Record<string, unknown> } {
+  const type = STREAM_EVENTS[job.endpoint][kind];
   const size = `${job.width}x${job.height}`;
   const event: Record<string, unknown> = {
     type,
@@ -151,10 +165,15 @@ export function streamEvent(
     background: job.transparent ? 'transparent' : 'opaque',
     output_format: job.format,
   };
-  if (type === 'image_generation.partial_image') event.partial_image_index = extra.partialIndex ?? 0;
+  if (kind === 'partial') event.partial_image_index = extra.partialIndex ?? 0;
   else {
     const { input_tokens, output_tokens, total_tokens, input_tokens_details } = imageUsage({ ...job, n: 1 });
     event.usage = { input_tokens, output_tokens, total_tokens, input_tokens_details };
   }
-  return `event: ${type}\ndata: ${JSON.stringify(event)}\n\n`;
+  return { type, data: event };
+}
+
+/** The wire form of a server-sent event. */
+export function sseText(type: string, data: string): string {
+  return `event: ${type}\ndata: ${data}\n\n`;
 }

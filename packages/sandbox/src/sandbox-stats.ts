@@ -16,6 +16,10 @@ export interface SandboxStats {
   requests: number;
   /** `POST …/images/generations` calls per stand-in. */
   generations: Record<ProviderName, number>;
+  /** `POST …/images/edits` calls per stand-in. */
+  edits: Record<ProviderName, number>;
+  /** Server-sent event streams stopped because the client went away before the last event. */
+  streamsCancelled: number;
   /** Images encoded from scratch (render-cache misses). */
   imagesRendered: number;
   /** Images served from the render cache. */
@@ -44,6 +48,8 @@ export function createStats(): SandboxStats {
   const stats: SandboxStats = {
     requests: 0,
     generations: zeroed(PROVIDER_NAMES),
+    edits: zeroed(PROVIDER_NAMES),
+    streamsCancelled: 0,
     imagesRendered: 0,
     cacheHits: 0,
     imagesServed: 0,
@@ -55,6 +61,8 @@ export function createStats(): SandboxStats {
     reset() {
       stats.requests = 0;
       stats.generations = zeroed(PROVIDER_NAMES);
+      stats.edits = zeroed(PROVIDER_NAMES);
+      stats.streamsCancelled = 0;
       stats.imagesRendered = 0;
       stats.cacheHits = 0;
       stats.imagesServed = 0;

@@ -11,7 +11,8 @@ export const SPEC_FILES: Record<ProviderName, string> = {
   together: 'together-images-only.yaml',
   // The same OpenAI document with `nullable: true` written as OpenAPI 3.1 null types (see specs/README.md);
   // the original mixes `nullable` with type-less `anyOf`, which no JSON Schema validator can compile.
-  openai: 'openai-images-only.prism.yaml',
+  // It holds `POST /images/edits` and the streaming events too.
+  openai: 'openai-images-and-edits.prism.yaml',
   r9s: 'r9s-images-only.yaml',
   'ai-stats': 'aistats-images-only.yaml',
 };
@@ -23,9 +24,25 @@ const ERROR_SCHEMAS: Partial<Record<ProviderName, string>> = {
   r9s: '/components/schemas/R9SError',
 };
 
-const OPERATION = '/paths/~1images~1generations/post';
-const REQUEST_POINTER = `${OPERATION}/requestBody/content/application~1json/schema`;
-const RESPONSE_POINTER = `${OPERATION}/responses/200/content/application~1json/schema`;
+/** The request bodies the sandbox validates: a generation, and an edit as JSON or as a multipart form. */
+export type RequestKind = 'generations' | 'edits-json' | 'edits-multipart';
+
+/** The endpoints whose answers the sandbox validates. */
+export type ImagesEndpoint = 'generations' | 'edits';
+
+const OPERATIONS: Record<ImagesEndpoint, string> = {
+  generations: '/paths/~1images~1generations/post',
+  edits: '/paths/~1images~1edits/post',
+};
+
+const REQUEST_POINTERS: Record<RequestKind, string> = {
+  generations: `${OPERATIONS.generations}/requestBody/content/application~1json/schema`,
+  'edits-json': `${OPERATIONS.edits}/requestBody/content/application~1json/schema`,
+  'edits-multipart': `${OPERATIONS.edits}/requestBody/content/multipart~1form-data/schema`,
+};
+
+const responsePointer = (endpoint: ImagesEndpoint, mediaType: 'application~1json' | 'text~1event-stream'): string =>
+  `${OPERATIONS[endpoint]}/responses/200/content/${mediaType}/schema`;
 
 /** The folder of spec files shipped with the package, found relative to this (built) file. */
 export function defaultSpecDir(): string {
@@ -137,8 +154,8 @@ export function jsonType(value: unknown): string {
 
 interface CompiledSpec {
   document: Record<string, unknown>;
-  request: ValidateFunction;
-  response: ValidateFunction;
+  /** Compiles (once) the schema at a JSON pointer, or undefined when the document has none there. */
+  schemaAt(pointer: string): ValidateFunction | undefined;
   error?: ValidateFunction;
 }
 
@@ -150,14 +167,19 @@ function compileSpec(dir: string, provider: ProviderName): CompiledSpec {
   const ajv = openapi.startsWith('3.1') ? new Ajv2020(options) : new Ajv(options);
   const id = `pictor-spec://${provider}`;
   ajv.addSchema(document, id);
-  const compile = (pointer: string): ValidateFunction => ajv.compile({ $ref: `${id}#${pointer}` });
-  const errorPointer = ERROR_SCHEMAS[provider];
-  return {
-    document,
-    request: compile(REQUEST_POINTER),
-    response: compile(RESPONSE_POINTER),
-    ...(errorPointer ? { error: compile(errorPointer) } : {}),
+  const compiled = new Map<string, ValidateFunction | undefined>();
+  const schemaAt = (pointer: string): ValidateFunction | undefined => {
+    if (!compiled.has(pointer)) {
+      const present = resolvePointer(document, pointer) !== undefined;
+      compiled.set(pointer, present ? ajv.compile({ $ref: `${id}#${pointer}` }) : undefined);
+    }
+    return compiled.get(pointer);
   };
+  // Compiled now, so a spec file that cannot be read fails at start rather than on the first request.
+  schemaAt(REQUEST_POINTERS.generations);
+  schemaAt(responsePointer('generations', 'application~1json'));
+  const errorPointer = ERROR_SCHEMAS[provider];
+  return { document, schemaAt, ...(errorPointer ? { error: schemaAt(errorPointer) } : {}) };
 }
 
 /**
@@ -176,16 +198,34 @@ export class SpecValidator {
     };
   }
 
-  /** The first problem with a request body, or undefined when the spec accepts it. */
-  validateRequest(provider: ProviderName, body: unknown): RequestIssue | undefined {
-    const validate = this.#specs[provider].request;
+  /** Whether the dialect's spec documents this request body (only OpenAI's documents edits). */
+  hasRequest(provider: ProviderName, kind: RequestKind): boolean {
+    return this.#specs[provider].schemaAt(REQUEST_POINTERS[kind]) !== undefined;
+  }
+
+  /**
+   * The first problem with a request body, or undefined when the spec accepts it. A multipart form is checked
+   * as an object of its fields, converted to the schema's types (`formFieldsToJson`), files as strings.
+   */
+  validateRequest(provider: ProviderName, body: unknown, kind: RequestKind = 'generations'): RequestIssue | undefined {
+    const validate = this.#specs[provider].schemaAt(REQUEST_POINTERS[kind]);
+    if (!validate) throw new Error(`The ${provider} spec documents no ${kind} request.`);
     if (validate(body)) return undefined;
     return firstIssue(validate.errors ?? [], body);
   }
 
   /** Violations of the 200 response schema (empty when the body conforms). */
-  validateResponse(provider: ProviderName, body: unknown): string[] {
-    return describe(this.#specs[provider].response, body);
+  validateResponse(provider: ProviderName, body: unknown, endpoint: ImagesEndpoint = 'generations'): string[] {
+    const validate = this.#specs[provider].schemaAt(responsePointer(endpoint, 'application~1json'));
+    if (!validate) return [`the ${provider} spec documents no ${endpoint} response`];
+    return describe(validate, body);
+  }
+
+  /** Violations of the spec's server-sent event schema (`ImageGenStreamEvent`, `ImageEditStreamEvent`). */
+  validateStreamEvent(provider: ProviderName, event: unknown, endpoint: ImagesEndpoint): string[] {
+    const validate = this.#specs[provider].schemaAt(responsePointer(endpoint, 'text~1event-stream'));
+    if (!validate) return [`the ${provider} spec documents no ${endpoint} stream`];
+    return describe(validate, event);
   }
 
   /** Violations of the dialect's error schema (empty when it conforms, or when the spec has none). */
@@ -195,13 +235,34 @@ export class SpecValidator {
   }
 
   /** The request schema's properties, as written in the spec. */
-  requestProperties(provider: ProviderName): Record<string, Record<string, unknown>> {
+  requestProperties(
+    provider: ProviderName,
+    kind: RequestKind = 'generations',
+  ): Record<string, Record<string, unknown>> {
     const spec = this.#specs[provider].document;
-    let schema = resolvePointer(spec, REQUEST_POINTER) as Record<string, unknown> | undefined;
+    let schema = resolvePointer(spec, REQUEST_POINTERS[kind]) as Record<string, unknown> | undefined;
     if (schema && typeof schema.$ref === 'string')
       schema = resolvePointer(spec, schema.$ref.slice(1)) as Record<string, unknown>;
     return (schema?.properties as Record<string, Record<string, unknown>> | undefined) ?? {};
   }
+
+  /** The JSON types each request property admits (`n`: integer and null), for converting form fields. */
+  requestPropertyTypes(provider: ProviderName, kind: RequestKind): Record<string, string[]> {
+    const document = this.#specs[provider].document;
+    return Object.fromEntries(
+      Object.entries(this.requestProperties(provider, kind)).map(([name, schema]) => [name, typesOf(document, schema)]),
+    );
+  }
+}
+
+/** The JSON types a schema admits, through `$ref`s and `anyOf`/`oneOf` branches. */
+function typesOf(document: unknown, schema: unknown, depth = 0): string[] {
+  if (typeof schema !== 'object' || schema === null || depth > 8) return [];
+  const node = schema as Record<string, unknown>;
+  if (typeof node.$ref === 'string') return typesOf(document, resolvePointer(document, node.$ref.slice(1)), depth + 1);
+  const own = node.type === undefined ? [] : Array.isArray(node.type) ? (node.type as string[]) : [String(node.type)];
+  const branches = [...((node.anyOf as unknown[]) ?? []), ...((node.oneOf as unknown[]) ?? [])];
+  return [...new Set([...own, ...branches.flatMap((b) => typesOf(document, b, depth + 1))])];
 }
 
 function describe(validate: ValidateFunction, body: unknown): string[] {

@@ -11,6 +11,7 @@ import { RenderCache } from './render-cache.js';
 import { decodePathSegment, parseRequestTarget, providerIn } from './request-target.js';
 import { handleControl, type ControlTarget } from './routes/control.js';
 import { handleImageFile } from './routes/image-files.js';
+import { handleImagesEdits } from './routes/images-edits.js';
 import { handleImagesGenerations, type RequestNote } from './routes/images-generations.js';
 import { handleModels } from './routes/models.js';
 import type { SandboxContext } from './sandbox-context.js';
@@ -153,6 +154,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const rest = match[2] ?? '/';
     if (rest === '/images/generations' && method === 'POST') {
       return handleImagesGenerations(context, req, res, provider, requestId, note);
+    }
+    // Only the stand-ins whose official spec documents edits (OpenAI) answer them; the others 404 as before.
+    if (rest === '/images/edits' && method === 'POST' && context.validator.hasRequest(provider, 'edits-json')) {
+      return handleImagesEdits(context, req, res, provider, requestId, note);
     }
     if (rest === '/models' && method === 'GET') return handleModels(context, req, res, provider, requestId, undefined);
     if (rest.startsWith('/models/') && method === 'GET') {

@@ -6,6 +6,8 @@ export interface StoredImage {
   spec: RenderSpec;
   /** Serve the image padded to this many bytes (the `oversized` fault in url mode). */
   oversizedBytes?: number;
+  /** The encoded image, for pictures that cannot be rendered again from `spec` alone (edits of uploads). */
+  bytes?: Buffer;
 }
 
 export interface IssuedUrl {
@@ -24,9 +26,9 @@ export const FILES_PATH = '/files/';
 /** Default bound of the store: an estimate of the memory its entries take. */
 export const DEFAULT_URL_STORE_MAX_BYTES = 64 * 1024 * 1024;
 
-/** Estimated memory of one entry: the prompt (UTF-16) and the objects around it. */
+/** Estimated memory of one entry: the prompt (UTF-16), the bytes it holds, if any, and the objects around it. */
 function entryBytes(image: StoredImage): number {
-  return 512 + 2 * image.spec.prompt.length;
+  return 512 + 2 * image.spec.prompt.length + (image.bytes?.length ?? 0);
 }
 
 /**

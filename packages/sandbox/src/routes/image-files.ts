@@ -23,7 +23,7 @@ export async function handleImageFile(
     });
   }
   const { spec, oversizedBytes } = found.image;
-  const bytes = await renderCached(context, spec);
+  const bytes = found.image.bytes ?? (await renderCached(context, spec));
   // The oversized image streams from shared fill buffers: a fetch holds no copy of it.
   const image = padImage(bytes, spec.format, oversizedBytes ?? 0);
   context.stats.urlDownloads += 1;
