@@ -1,4 +1,5 @@
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { imageInfo } from './__fixtures__/http.js';
 import { startSandbox, type Sandbox } from './start-sandbox.js';
@@ -61,6 +62,92 @@ describe('official openai SDK against the sandbox', () => {
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types).toEqual(['image_generation.partial_image', 'image_generation.completed']);
+  });
+
+  it('streams generation partials with partial_images: 2', async () => {
+    const stream = await client.images.generate({
+      model: 'gpt-image-1.5',
+      prompt: 'A cute baby sea otter',
+      stream: true,
+      partial_images: 2,
+      quality: 'low',
+    });
+    const events = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((e) => e.type)).toEqual([
+      'image_generation.partial_image',
+      'image_generation.partial_image',
+      'image_generation.completed',
+    ]);
+    const last = events.at(-1)!;
+    if (last.type !== 'image_generation.completed') throw new Error('no completed event');
+    expect(last.usage.output_tokens).toBe(272);
+    expect(await imageInfo(Buffer.from(last.b64_json, 'base64'))).toMatchObject({ width: 1024, height: 1024 });
+  });
+
+  const png = (colour: string, width = 256, height = 256) =>
+    sharp({ create: { width, height, channels: 4, background: colour } })
+      .png()
+      .toBuffer();
+
+  it('edits an uploaded image', async () => {
+    const response = await client.images.edit({
+      model: 'gpt-image-1',
+      image: await toFile(await png('#10a030'), 'input.png', { type: 'image/png' }),
+      prompt: 'Add a watercolor effect to this image',
+      size: '1536x1024',
+      quality: 'low',
+    });
+    const bytes = Buffer.from(response.data![0]!.b64_json!, 'base64');
+    expect(await imageInfo(bytes)).toEqual({ format: 'png', width: 1536, height: 1024 });
+    expect(response.usage?.input_tokens_details.image_tokens).toBeGreaterThan(0);
+    expect(sandbox.stats.edits.openai).toBe(1);
+  });
+
+  it('edits with several images and a mask', async () => {
+    const images = await Promise.all(
+      ['#d02020', '#2020d0', '#20d020', '#d0d020'].map(async (c, i) =>
+        toFile(await png(c), `item-${i}.png`, { type: 'image/png' }),
+      ),
+    );
+    const transparent = await sharp({ create: { width: 256, height: 256, channels: 4, background: '#00000000' } })
+      .png()
+      .toBuffer();
+    const response = await client.images.edit({
+      model: 'gpt-image-1.5',
+      image: images,
+      mask: await toFile(transparent, 'mask.png', { type: 'image/png' }),
+      prompt: 'Create a lovely gift basket with these four items in it',
+      input_fidelity: 'high',
+      n: 2,
+    });
+    expect(response.data).toHaveLength(2);
+    expect(response.usage?.input_tokens_details.image_tokens).toBe(4 * 272);
+  });
+
+  it('streams an edit', async () => {
+    const stream = await client.images.edit({
+      model: 'gpt-image-1-mini',
+      image: await toFile(await png('#808080'), 'input.png', { type: 'image/png' }),
+      prompt: 'stream the edit',
+      stream: true,
+      partial_images: 1,
+    });
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect(types).toEqual(['image_edit.partial_image', 'image_edit.completed']);
+  });
+
+  it('sees edit errors as its own typed errors', async () => {
+    const error = await client.images
+      .edit({
+        model: 'dall-e-2',
+        image: await toFile(await png('#808080', 300, 200), 'wide.png', { type: 'image/png' }),
+        prompt: 'p',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ status: 400, param: 'image' });
   });
 
   it('works against the r9s and AI Stats stand-ins too (OpenAI-compatible gateways)', async () => {
