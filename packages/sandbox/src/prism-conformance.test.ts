@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, type JsonResponse } from './__fixtures__/http.js';
 import { PROVIDER_NAMES, type ProviderName } from './providers.js';
@@ -208,6 +209,60 @@ describe('Prism proxy with the official specs in front of the sandbox', () => {
         authorization: `Bearer ${API_KEY}`,
       });
       expect(direct.status, direct.text).toBe(400); // the sandbox, reading the same spec, refuses it too
+    });
+  });
+
+  // Prism proxies a multipart body as text, which breaks binary files on the way, and cannot read a
+  // text/event-stream answer: through it, edits are checked as JSON bodies and forms are checked for what Prism
+  // itself validates. The stream events are checked against the spec's event schemas in routes/stream-images.test.ts.
+  describe('openai /images/edits', () => {
+    const dataUrl = async (): Promise<string> => {
+      const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#c03030' } })
+        .png()
+        .toBuffer();
+      return `data:image/png;base64,${png.toString('base64')}`;
+    };
+    const edit = (body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> =>
+      postJson(`${prisms.openai.url}/images/edits`, body, { authorization: `Bearer ${API_KEY}`, ...headers });
+
+    it('passes JSON edit successes, 401s, 429s and the model limits', async () => {
+      const images = [{ image_url: await dataUrl() }];
+      const ok = await edit({ model: 'gpt-image-1', prompt: 'watercolour', images, quality: 'low' });
+      expectPassed(ok, 200);
+      expect(ok.json.data[0].b64_json).toBeTruthy();
+      expectPassed(await edit({ prompt: 'p', images }, { authorization: 'Bearer sk-wrong' }), 401);
+      expectPassed(await edit({ prompt: 'p', images }, { 'x-sandbox-fault': 'rate-limit' }), 429);
+      expectPassed(await edit({ model: 'gpt-image-1-mini', prompt: 'p', images, input_fidelity: 'high' }), 400);
+      expectPassed(await edit({ prompt: 'p', images: [{ image_url: 'https://example.com/a.png' }] }), 400);
+    });
+
+    it('agrees with Prism on what the spec forbids, in JSON and in a form', async () => {
+      const json = { prompt: 'p', images: [] };
+      expect((await edit(json)).status).toBe(422);
+      const direct = await postJson(`${sandbox.urls.openai}/images/edits`, json, {
+        authorization: `Bearer ${API_KEY}`,
+      });
+      expect(direct.status, direct.text).toBe(400);
+
+      const form = (): FormData => {
+        const body = new FormData();
+        body.append('prompt', 'p');
+        body.append('quality', 'ultra');
+        body.append('image', new Blob([Buffer.from('png')], { type: 'image/png' }), 'a.png');
+        return body;
+      };
+      const send = (base: string) =>
+        fetch(`${base}/images/edits`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY}` },
+          body: form(),
+        });
+      const prism = await send(prisms.openai.url);
+      expect(prism.status).toBe(422);
+      expect(await prism.text()).toMatch(/quality/);
+      const refused = await send(sandbox.urls.openai);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { param: string } }).error.param).toBe('quality');
     });
   });
 });
