@@ -2,11 +2,13 @@
 // n8n-nodes-pictor installed from it into a real n8n's community-node folder (~/.n8n/nodes), and a workflow run.
 import { describeImage } from '@pictor/core';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
-import { readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import process from 'node:process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureN8n } from './ensure-n8n.js';
+import { ensureN8n, REPO_ROOT } from './ensure-n8n.js';
 import { installFromRegistry, PACKAGE_NAME } from './install-node-package.js';
 import { LocalRegistry, PUBLISHED_PACKAGES } from './local-registry.js';
 import { N8nInstance } from './n8n-instance.js';
@@ -62,6 +64,26 @@ describe('the packages on a local npm registry', () => {
       };
       expect(meta.name).toBe(name);
       expect(Object.values(meta.dependencies ?? {}).filter((range) => range.startsWith('workspace:'))).toEqual([]);
+    }
+  });
+
+  it("passes the lint legs of n8n's verification scanner on the tarball the registry serves", () => {
+    // What @n8n/scan-community-package does after its (online-only) provenance check: npm pack the published
+    // version from the registry, then lint it. The script is the node package's own (test/scan-package.mjs).
+    const folder = mkdtempSync(join(tmpdir(), 'pictor-scan-'));
+    try {
+      registry.npm(['pack', `${PACKAGE_NAME}@${installedVersion}`, '--pack-destination', folder], folder);
+      const tarball = readdirSync(folder).find((name) => name.endsWith('.tgz'));
+      execFileSync('tar', ['-xzf', join(folder, tarball as string), '-C', folder]);
+      const script = join(REPO_ROOT, 'packages/n8n-nodes-pictor/test/scan-package.mjs');
+      const { NODE_ENV: _test, ...env } = process.env;
+      const verdict = JSON.parse(
+        execFileSync(process.execPath, [script, join(folder, 'package'), 'tarball'], { encoding: 'utf8', env }),
+      ) as { passed: boolean; details: string };
+      expect(verdict.details).toBe('');
+      expect(verdict.passed).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -239,8 +239,11 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
   });
 
   it('refuses a prompts-file or output-dir that a symbolic link leads out of the workspace, before any request', async () => {
-    const dir = await freshDir();
-    const outside = await mkdtemp(join(process.cwd(), '.pictor-outside-'));
+    // A workspace of its own, and a folder beside it (not inside, wherever the temporary folder or the clone is).
+    const workspace = await freshDir();
+    vi.stubEnv('GITHUB_WORKSPACE', workspace);
+    const dir = await mkdtemp(join(workspace, 'job-'));
+    const outside = await mkdtemp(join(tmpdir(), 'pictor-outside-'));
     try {
       await writeFile(join(outside, 'secret.txt'), 'a secret prompt');
       await symlink(join(outside, 'secret.txt'), join(dir, 'prompts.txt'));
@@ -253,6 +256,7 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
       expect(message).not.toContain('a secret prompt');
       expect(generations()).toBe(before);
     } finally {
+      vi.stubEnv('GITHUB_WORKSPACE', tmpdir());
       await rm(outside, { recursive: true, force: true });
     }
   });

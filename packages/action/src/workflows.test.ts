@@ -139,6 +139,6 @@ describe('packages/action/README.md', () => {
     expect(runs.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
     // Each input's documented default is the one action.yml gives the runner.
     for (const [name, value] of Object.entries(await actionDefaults()))
-      expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\| \`${value}\` \\|`));
+      expect(readme).toMatch(new RegExp(`\\| \`${name}\` +\\| \`${value}\` +\\|`));
   });
 });
