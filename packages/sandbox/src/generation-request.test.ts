@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGenerationJob, type GenerationJob } from './generation-request.js';
+import { buildGenerationJob, openAiShapedJob, type GenerationJob } from './generation-request.js';
 import type { ApiError } from './provider-envelopes.js';
 import type { ProviderName } from './providers.js';
 import { SpecValidator } from './spec-validator.js';
@@ -76,6 +76,24 @@ describe('OpenAI requests', () => {
       responseFormat: 'url',
     });
     expect(job('openai', { prompt: 'p' }).model.id).toBe('dall-e-2');
+  });
+
+  it('takes on each endpoint the models its spec lists, with the default it names', () => {
+    const latest = error('openai', { prompt: 'p', model: 'chatgpt-image-latest' });
+    expect(latest).toMatchObject({ status: 400, param: 'model', code: 'invalid_value' });
+    const supported = latest.message.split('Supported values are:')[1];
+    expect(supported).toContain("'gpt-image-2'");
+    expect(supported).not.toContain("'chatgpt-image-latest'");
+    const edit = openAiShapedJob('openai', { prompt: 'p' }, 'edits');
+    expect('status' in edit ? edit : edit.model.id).toBe('gpt-image-1.5');
+    expect(openAiShapedJob('openai', { prompt: 'p', model: 'dall-e-3' }, 'edits')).toMatchObject({
+      status: 400,
+      param: 'model',
+    });
+    expect(openAiShapedJob('openai', { prompt: 'p', model: 'chatgpt-image-latest' }, 'edits')).toMatchObject({
+      endpoint: 'edits',
+      inputImages: 0,
+    });
   });
 
   it('defaults to gpt-image-1 when a GPT-image-only parameter is sent', () => {
