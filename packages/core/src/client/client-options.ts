@@ -1,5 +1,6 @@
 import * as z from 'zod/v4/mini';
 import { ValidationError } from '../errors/index.js';
+import { MAX_DEADLINE_MS } from './with-deadline.js';
 import { toFieldIssues } from '../request/image-request.js';
 import {
   PROVIDER_NAMES,
@@ -84,7 +85,7 @@ const optionsSchema = z.strictObject({
   dialect: z.optional(z.enum(['together', 'openai'])),
   model: z.optional(z.string().check(z.trim(), z.minLength(1))),
   timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(3_600_000)), 600_000),
-  deadlineMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(24 * 3_600_000)), 30 * 60_000),
+  deadlineMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(MAX_DEADLINE_MS)), 30 * 60_000),
   maxRetries: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10)), 2),
   retryDelay: z.optional(
     z.object({

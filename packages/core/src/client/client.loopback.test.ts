@@ -222,10 +222,13 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
     });
 
     it('aborts on the caller signal and does not retry', async () => {
-      // Never answers: the handler ends when the aborted client hangs up.
-      const s = await server((_req, res) => new Promise((resolve) => res.once('close', resolve)));
+      // Aborts once the request has arrived (not on a timer, which a loaded machine may beat), and never answers:
+      // the handler ends when the aborted client hangs up.
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
+      const s = await server((_req, res) => {
+        controller.abort();
+        return new Promise((resolve) => res.once('close', resolve));
+      });
       const error = await client(s.url, { maxRetries: 3 })
         .generate({ prompt: 'x' }, { signal: controller.signal })
         .catch((e: unknown) => e);

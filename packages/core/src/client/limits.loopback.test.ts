@@ -177,6 +177,37 @@ describe('the deadline of a call', () => {
   });
 });
 
+describe('deadlines and model lists', () => {
+  it('refuses a per-call deadline beyond 24 hours before any call (Node timers fire at once past 2^31 ms)', async () => {
+    const s = await server((req, res) => sendJson(res, 200, okBody()));
+    const error = await rejection(client(`${s.url}/v1`).generate({ prompt: 'x' }, { deadlineMs: 2 ** 31 }));
+    expect(ValidationError.isInstance(error), String(error)).toBe(true);
+    expect((error as ValidationError).fields).toEqual(['deadlineMs']);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('a model list whose body stalls is a TimeoutError, not "did not answer with JSON"', async () => {
+    const s = await server((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"object":"list","data":[{"id":"gpt-ima');
+    });
+    const error = await rejection(client(`${s.url}/v1`, { timeoutMs: 300, maxRetries: 0 }).listModels());
+    expect(TimeoutError.isInstance(error), String(error)).toBe(true);
+  });
+
+  it('a model list over its size limit is refused once, not parsed as broken JSON and fetched again', async () => {
+    const big = JSON.stringify({ object: 'list', data: [{ id: 'gpt-image-1', pad: 'x'.repeat(17 * 1024 * 1024) }] });
+    const s = await server((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(big);
+    });
+    const error = await rejection(client(`${s.url}/v1`, { maxRetries: 2 }).listModels());
+    expect(ResponseValidationError.isInstance(error), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/larger than/);
+    expect(s.requests).toHaveLength(1);
+  });
+});
+
 describe('request limits before any call', () => {
   it('refuses providerOptions nested 3,000 deep, naming the field', async () => {
     const s = await server((req, res) => sendJson(res, 200, okBody()));

@@ -1,5 +1,8 @@
 import { TimeoutError, ValidationError } from '../errors/index.js';
 
+/** 24 hours: the longest deadline a call may have. */
+export const MAX_DEADLINE_MS = 24 * 3_600_000;
+
 /**
  * Runs `task` with a signal that fires when the caller's does or when `ms` have passed, whichever comes first.
  * The deadline aborts with a `TimeoutError`, which every layer below passes on as the reason it stopped.
@@ -11,8 +14,12 @@ export async function withDeadline<T>(
   task: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const { ms, signal, what } = options;
-  if (!Number.isInteger(ms) || ms <= 0)
-    throw new ValidationError([{ field: 'deadlineMs', message: 'must be a positive integer' }], 'options');
+  // The client option's bound, for a per-call value too: past 2^31 ms Node's timers fire at once.
+  if (!Number.isInteger(ms) || ms <= 0 || ms > MAX_DEADLINE_MS)
+    throw new ValidationError(
+      [{ field: 'deadlineMs', message: `must be a whole number of ms from 1 to ${MAX_DEADLINE_MS}` }],
+      'options',
+    );
   const deadline = new AbortController();
   const timer = AbortSignal.timeout(ms);
   const onTimeout = (): void => {
@@ -28,6 +35,10 @@ export async function withDeadline<T>(
   else signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await task(deadline.signal);
+  } catch (error) {
+    // Whatever still runs under this call stops (sibling calls after an unexpected error): nothing more is spent.
+    deadline.abort(error);
+    throw error;
   } finally {
     timer.removeEventListener('abort', onTimeout);
     signal?.removeEventListener('abort', onAbort);

@@ -1,7 +1,8 @@
 import { createAPIError } from './create-api-error.js';
 import { ResponseValidationError } from '../errors/index.js';
 import type { HttpContext } from './http-context.js';
-import { readText, sendRequest } from './send-request.js';
+import { readText, readWholeText, sendRequest } from './send-request.js';
+import { toTransportError } from './to-transport-error.js';
 import { withRetries, type RetryEvent, type RetryPolicy } from './with-retries.js';
 
 /** A model as the provider's `GET /models` lists it. */
@@ -59,15 +60,27 @@ export async function listModels(
   const models = await withRetries(
     async (attempt) => {
       const res = await sendRequest(ctx, { method: 'GET', path: '/models', signal: options.signal });
-      // A model list is text, all of it held at once: bounded well below the images' limit.
-      const text = await readText(res.body, Math.min(ctx.maxResponseBytes, MAX_MODELS_BYTES));
       if (res.status < 200 || res.status >= 300) {
         throw createAPIError({
           status: res.status,
           headers: res.headers,
-          bodyText: text,
+          bodyText: await readText(res.body),
           url: res.url,
           attempts: attempt,
+          redact: ctx.redact,
+        });
+      }
+      // A model list is text, all of it held at once: bounded well below the images' limit, and read strictly (a body
+      // timeout is a TimeoutError, an oversized list a clear refusal, neither "not JSON").
+      let text: string;
+      try {
+        text = await readWholeText(res.body, Math.min(ctx.maxResponseBytes, MAX_MODELS_BYTES), `GET ${res.url}`);
+      } catch (error) {
+        await res.body.discard().catch(() => {});
+        throw toTransportError(error, {
+          url: res.url,
+          timeoutMs: ctx.timeoutMs,
+          signal: options.signal,
           redact: ctx.redact,
         });
       }

@@ -1,3 +1,4 @@
+import { ResponseValidationError } from '../errors/index.js';
 import type { HttpContext, RawResponse } from './http-context.js';
 import { toTransportError } from './to-transport-error.js';
 
@@ -82,6 +83,22 @@ export async function readText(body: RawResponse['body'], limit = 1 << 20): Prom
     }
   } catch {
     // An error body cut short still says something; use what arrived.
+  }
+  return utf8.decode(concat(chunks));
+}
+
+/**
+ * Reads a whole success body as UTF-8 text. Unlike {@link readText}, nothing is hidden: a body over `limit` bytes is
+ * refused (a `ResponseValidationError`, not retried), and a failure while reading (a body timeout, a reset)
+ * propagates for the caller to turn into its typed error.
+ */
+export async function readWholeText(body: RawResponse['body'], limit: number, what: string): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) throw new ResponseValidationError(`${what} is larger than ${limit} bytes`, { retryable: false });
+    chunks.push(chunk);
   }
   return utf8.decode(concat(chunks));
 }

@@ -29,7 +29,8 @@ const DRAIN_LIMIT = 64 * 1024;
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): Transport {
   const owned = options.dispatcher === undefined;
-  const pins = new Map<string, string[]>();
+  // Host → the addresses its downloads in flight were checked against; an entry lives while one is connecting.
+  const pins = new Map<string, { addresses: string[]; users: number }>();
   const dispatcher =
     options.dispatcher ??
     new Agent({
@@ -44,20 +45,23 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
   return {
     async send(request: TransportRequest): Promise<TransportResponse> {
       const { origin, path, hostname } = targetOf(request.url);
-      if (request.addresses?.length) {
-        if (pins.size >= 256) pins.clear();
-        pins.set(hostname, request.addresses);
+      const pinned = request.addresses?.length ? pin(pins, hostname, request.addresses) : undefined;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await dispatcher.request({
+          origin,
+          path,
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          signal: request.signal ?? null,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+        });
+      } finally {
+        // Connected (or failed): later requests to this host, the provider's own included, resolve afresh.
+        pinned?.();
       }
-      const res = await dispatcher.request({
-        origin,
-        path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: request.signal ?? null,
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
-      });
       return { status: res.statusCode, headers: flattenHeaders(res.headers), body: undiciBody(res.body) };
     },
     close() {
@@ -99,9 +103,25 @@ export function flattenHeaders(headers: Record<string, string | string[] | undef
  * The Agent's `connect.lookup`: a host pinned by a download connects to the addresses core checked; any other
  * name goes through `resolveHost` when given, else Node's DNS.
  */
-function pinnedLookup(pins: Map<string, string[]>, resolveHost: ResolveHost | undefined): LookupFunction {
+/** Pins `hostname` to `addresses` while a download connects; returns the unpin. */
+function pin(pins: Map<string, { addresses: string[]; users: number }>, hostname: string, addresses: string[]) {
+  const entry = pins.get(hostname);
+  if (entry) {
+    entry.addresses = addresses;
+    entry.users++;
+  } else pins.set(hostname, { addresses, users: 1 });
+  return (): void => {
+    const current = pins.get(hostname);
+    if (current && --current.users === 0) pins.delete(hostname);
+  };
+}
+
+function pinnedLookup(
+  pins: Map<string, { addresses: string[]; users: number }>,
+  resolveHost: ResolveHost | undefined,
+): LookupFunction {
   return (hostname, options, callback) => {
-    const pinned = pins.get(hostname);
+    const pinned = pins.get(hostname)?.addresses;
     if (pinned) return answer(pinned, options, callback);
     if (!resolveHost) return dnsLookup(hostname, options, callback as never);
     resolveHost(hostname).then(
