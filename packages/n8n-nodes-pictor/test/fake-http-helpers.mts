@@ -3,6 +3,16 @@ import { request as httpsRequest } from 'node:https';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 /**
+ * The bytes axios 1.x (n8n's HTTP client) sends for a body: a string or Buffer as it is, any other typed array as
+ * its whole underlying ArrayBuffer — what a view into a larger buffer would really put on the wire.
+ */
+function axiosBody(body: IHttpRequestOptions['body']): string | Buffer | undefined {
+  if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) return body;
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer);
+  throw new Error('the node sends only strings and bytes');
+}
+
+/**
  * n8n's `httpRequest` helper as the node uses it (unit tests only; the e2e suite runs the real one in n8n), per
  * what n8n 2.41 does: `returnFullResponse` gives `{ body, headers, statusCode, statusMessage }`, `encoding:
  * 'stream'` a readable body, `ignoreHttpStatusErrors` answers instead of throwing, `timeout` is a socket idle
@@ -37,7 +47,7 @@ function fakeHttpRequest(options: IHttpRequestOptions, signal: AbortSignal | und
       req.destroy(Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: 'ECONNABORTED' })),
     );
     req.on('error', reject);
-    req.end(options.body as string | Buffer | undefined);
+    req.end(axiosBody(options.body));
   });
 }
 

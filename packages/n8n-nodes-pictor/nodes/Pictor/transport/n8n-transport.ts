@@ -25,7 +25,7 @@ export function n8nTransport(context: NodeContext): Transport {
         method: request.method,
         url: request.url,
         headers: request.purpose === 'api' ? headers : request.headers,
-        body: typeof request.body === 'string' || request.body === undefined ? request.body : Buffer.from(request.body),
+        body: requestBody(request.body),
         json: false,
         encoding: 'stream',
         returnFullResponse: true,
@@ -47,6 +47,17 @@ export function n8nTransport(context: NodeContext): Transport {
       return { status: response.statusCode, headers: flatHeaders(response.headers), body: streamBody(response.body) };
     },
   };
+}
+
+/**
+ * Bytes (a multipart edit) go to n8n as a Buffer over the same memory, no copy. A Buffer, because n8n hands the
+ * body to axios, which sends a Buffer as it is but a plain Uint8Array as its whole underlying ArrayBuffer (wrong
+ * for a view into a larger one). With `json: false` and core's own `content-type` (its boundary) n8n sets no
+ * content type and serialises nothing: the body goes out byte for byte.
+ */
+function requestBody(body: TransportRequest['body']): string | Buffer | undefined {
+  if (typeof body === 'string' || body === undefined) return body;
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** n8n-workflow's `sleep`, cut short when the signal fires (the node touches no timer of its own). */
