@@ -1,8 +1,8 @@
-import sharp from 'sharp';
 import { formFieldsToJson } from './form-fields.js';
 import { issueToError, openAiShapedJob, type GenerationJob } from './generation-request.js';
 import { fetchImageRef, type ImageRef } from './image-refs.js';
 import type { ParsedForm } from './multipart-form.js';
+import { probeImage as probe } from './probe-image.js';
 import { invalidRequest, unknownParameter, type ApiError } from './provider-envelopes.js';
 import type { ProviderName } from './providers.js';
 import type { SandboxContext } from './sandbox-context.js';
@@ -20,17 +20,6 @@ const DALL_E_2_FILE_BYTES = 4 * 1024 * 1024;
 const MASK_BYTES = 4 * 1024 * 1024;
 
 const FILE_FIELDS = new Set(['image', 'image[]', 'mask']);
-
-/** What sharp sees in an upload, or undefined when it is no image it can read. */
-async function probe(bytes: Buffer): Promise<{ format: string; width: number; height: number } | undefined> {
-  try {
-    const meta = await sharp(bytes).metadata();
-    if (!meta.format || !meta.width || !meta.height) return undefined;
-    return { format: meta.format, width: meta.width, height: meta.height };
-  } catch {
-    return undefined;
-  }
-}
 
 /** Checks the inputs against the model: how many, which formats, dall-e-2's square PNGs, the mask's size. */
 async function checkInputs(

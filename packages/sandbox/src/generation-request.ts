@@ -187,6 +187,9 @@ function togetherJob(body: Record<string, unknown>): GenerationJob | ApiError {
   const prompt = body.prompt as string;
   const promptError = checkPrompt(model, prompt);
   if (promptError) return promptError;
+  // Together's own words to a Google model given a seed (vercel/ai commit 2458cea); see `google()` in the catalogue.
+  const refused = model.unsupportedParams?.find((key) => present(body, key));
+  if (refused) return invalidRequest(`Unsupported use of '${refused}' parameter`, refused, 'unsupported_parameter');
   // The seed 004 reference gives the practical limits the spec leaves open: n 1–4, steps 1–50.
   const n = (body.n as number | undefined) ?? 1;
   const countError = checkCount(model, n);

@@ -21,8 +21,18 @@ export async function fetchImageRef(context: SandboxContext, ref: ImageRef, para
       'invalid_value',
     );
   }
-  const text = ref.image_url ?? '';
-  const urlParam = `${param}.image_url`;
+  return readImageUrl(context, ref.image_url ?? '', `${param}.image_url`);
+}
+
+/**
+ * The bytes behind one image URL a request carries (`param` names it in errors): a `data:` URL, or a signed URL the
+ * sandbox issued itself. Anything else is refused, since the sandbox never goes to the network.
+ */
+export async function readImageUrl(
+  context: SandboxContext,
+  text: string,
+  urlParam: string,
+): Promise<Buffer | ApiError> {
   if (/^data:/i.test(text)) {
     try {
       // Node's fetch decodes data: URLs itself (base64 or percent-encoded) without touching the network.

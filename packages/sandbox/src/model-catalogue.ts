@@ -17,7 +17,7 @@ export interface ImageModel {
   ownedBy: string;
   /** Unix seconds, as model lists report. */
   created: number;
-  family: 'flux' | 'dall-e-2' | 'dall-e-3' | 'gpt-image' | 'gpt-4o-mini';
+  family: 'flux' | 'google' | 'seedream' | 'qwen' | 'dall-e-2' | 'dall-e-3' | 'gpt-image' | 'gpt-4o-mini';
   maxImagesPerCall: number;
   sizeRule: SizeRule;
   defaultSize: string;
@@ -46,7 +46,17 @@ export interface ImageModel {
   maxInputImages: number;
   /** Accepts `input_fidelity` ("gpt-image-1 and gpt-image-1.5 and later models, unsupported for gpt-image-1-mini"). */
   inputFidelity: boolean;
+  /**
+   * Together: the `/images/generations` fields that carry input images to edit or to guide the picture (`image_url`:
+   * one image; `reference_images`: up to `maxInputImages`). Empty: the model only generates.
+   */
+  editInputs?: TogetherEditInput[];
+  /** Together: parameters the model refuses outright ("Unsupported use of 'seed' parameter"). */
+  unsupportedParams?: string[];
 }
+
+/** The two fields of Together's `/images/generations` that carry input images. */
+export type TogetherEditInput = 'image_url' | 'reference_images';
 
 const CREATED = 1_735_689_600; // 2025-01-01, a fixed date keeps responses deterministic
 
@@ -136,14 +146,26 @@ function openaiModels(prefix = ''): ImageModel[] {
   ];
 }
 
-function flux(id: string, displayName: string, defaultSteps: number): ImageModel {
+/** A Together image model: any `width`×`height` in the sandbox's bounds, JPEG (default) or PNG, URL items by default. */
+function together(
+  id: string,
+  displayName: string,
+  family: ImageModel['family'],
+  options: {
+    steps?: number;
+    editInputs?: TogetherEditInput[];
+    maxInputImages?: number;
+    maxImagesPerCall?: number;
+    unsupportedParams?: string[];
+  } = {},
+): ImageModel {
   return {
     id,
     displayName,
-    ownedBy: 'black-forest-labs',
+    ownedBy: id.split('/')[0]!,
     created: CREATED,
-    family: 'flux',
-    maxImagesPerCall: 4,
+    family,
+    maxImagesPerCall: options.maxImagesPerCall ?? 4,
     sizeRule: { kind: 'dimensions', min: 64, max: 4096 },
     defaultSize: '1024x1024',
     acceptsResponseFormat: true,
@@ -154,23 +176,88 @@ function flux(id: string, displayName: string, defaultSteps: number): ImageModel
     revisesPrompt: false,
     reportsUsage: false,
     maxPromptLength: 32_000,
-    steps: { min: 1, max: 50, default: defaultSteps },
+    ...(options.steps !== undefined ? { steps: { min: 1, max: 50, default: options.steps } } : {}),
+    // Together edits through `/images/generations` itself: it has no `/images/edits`.
     endpoints: ['generations'],
-    maxInputImages: 0,
+    maxInputImages: options.maxInputImages ?? 0,
     inputFidelity: false,
+    editInputs: options.editInputs ?? [],
+    ...(options.unsupportedParams ? { unsupportedParams: options.unsupportedParams } : {}),
   };
 }
 
+function flux(id: string, displayName: string, defaultSteps: number): ImageModel {
+  return together(id, displayName, 'flux', { steps: defaultSteps });
+}
+
+/**
+ * Google's models on Together. vercel/ai PR #11939: "Models like `google/gemini-3-pro-image` don't support the `n`
+ * parameter" (its tester: "tested with imagen, both nano banana models"), so one image per call; vercel/ai commit
+ * 2458cea: Together answers "Unsupported use of 'seed' parameter" to them.
+ */
+function google(id: string, displayName: string, editInputs: TogetherEditInput[], maxInputImages: number): ImageModel {
+  return together(id, displayName, 'google', {
+    editInputs,
+    maxInputImages,
+    maxImagesPerCall: 1,
+    unsupportedParams: ['seed'],
+  });
+}
+
+/**
+ * Together's edit inputs per model come from docs.together.ai `/docs/inference/images/reference-images`:
+ * "`image_url` — FLUX.1 Kontext (pro/max), FLUX.2 (pro/flex)"; "`reference_images` — FLUX.2 (pro/dev/flex), Gemini 3
+ * Pro Image, Flash Image 2.5"; "FLUX.2 [dev], Gemini 3 Pro Image, and Flash Image 2.5 only support
+ * `reference_images`". Models that page does not name take no input images.
+ */
+const TOGETHER_MODELS: ImageModel[] = [
+  flux('black-forest-labs/FLUX.1-schnell', 'FLUX.1 [schnell]', 4),
+  flux('black-forest-labs/FLUX.1-schnell-Free', 'FLUX.1 [schnell] Free', 4),
+  flux('black-forest-labs/FLUX.1.1-pro', 'FLUX1.1 [pro]', 28),
+  flux('black-forest-labs/FLUX.1-pro', 'FLUX.1 [pro]', 28),
+  flux('black-forest-labs/FLUX.1-dev', 'FLUX.1 [dev]', 28),
+  // Kontext edits one image, given as `image_url` (the reference-images page).
+  together('black-forest-labs/FLUX.1-kontext-pro', 'FLUX.1 Kontext [pro]', 'flux', {
+    steps: 28,
+    editInputs: ['image_url'],
+    maxInputImages: 1,
+  }),
+  together('black-forest-labs/FLUX.1-kontext-max', 'FLUX.1 Kontext [max]', 'flux', {
+    steps: 28,
+    editInputs: ['image_url'],
+    maxInputImages: 1,
+  }),
+  // FLUX.2 [pro] and [flex] take both fields. Together gives no count; 8 is BFL's own API limit (docs.bfl.ai).
+  together('black-forest-labs/FLUX.2-pro', 'FLUX.2 [pro]', 'flux', {
+    steps: 28,
+    editInputs: ['image_url', 'reference_images'],
+    maxInputImages: 8,
+  }),
+  together('black-forest-labs/FLUX.2-flex', 'FLUX.2 [flex]', 'flux', {
+    steps: 28,
+    editInputs: ['image_url', 'reference_images'],
+    maxInputImages: 8,
+  }),
+  // FLUX.2 [dev]: `reference_images` only; 6 is BFL's "recommended max" (Together gives no count).
+  together('black-forest-labs/FLUX.2-dev', 'FLUX.2 [dev]', 'flux', {
+    steps: 28,
+    editInputs: ['reference_images'],
+    maxInputImages: 6,
+  }),
+  // FLUX.2 [max]: default steps 50 (the serverless-models page); the reference-images page names no edit input for it.
+  together('black-forest-labs/FLUX.2-max', 'FLUX.2 [max]', 'flux', { steps: 50 }),
+  // `reference_images` only. Together documents no number of references for either: 8 is the sandbox's own cap.
+  google('google/gemini-3-pro-image', 'Gemini 3 Pro Image', ['reference_images'], 8),
+  google('google/flash-image-2.5', 'Gemini Flash Image 2.5', ['reference_images'], 8),
+  // Text to image only (the docs' feature matrix: Google Imagen, `image_url` "No").
+  google('google/imagen-4.0-preview', 'Imagen 4.0 Preview', [], 0),
+  // Together documents no edit input for Seedream or Qwen-Image.
+  together('ByteDance-Seed/Seedream-4.0', 'Seedream 4.0', 'seedream'),
+  together('Qwen/Qwen-Image', 'Qwen-Image', 'qwen'),
+];
+
 const CATALOGUES: Record<ProviderName, ImageModel[]> = {
-  together: [
-    flux('black-forest-labs/FLUX.1-schnell', 'FLUX.1 [schnell]', 4),
-    flux('black-forest-labs/FLUX.1-schnell-Free', 'FLUX.1 [schnell] Free', 4),
-    flux('black-forest-labs/FLUX.1.1-pro', 'FLUX1.1 [pro]', 28),
-    flux('black-forest-labs/FLUX.1-pro', 'FLUX.1 [pro]', 28),
-    flux('black-forest-labs/FLUX.1-dev', 'FLUX.1 [dev]', 28),
-    flux('black-forest-labs/FLUX.1-kontext-pro', 'FLUX.1 Kontext [pro]', 28),
-    flux('black-forest-labs/FLUX.1-kontext-max', 'FLUX.1 Kontext [max]', 28),
-  ],
+  together: TOGETHER_MODELS,
   openai: openaiModels(),
   r9s: [
     ...openaiModels(),
@@ -194,6 +281,8 @@ const CATALOGUES: Record<ProviderName, ImageModel[]> = {
       ...flux('black-forest-labs/flux-1-schnell', 'FLUX.1 [schnell]', 4),
       sizeRule: { kind: 'dimensions', min: 64, max: 2048 },
       upstream: 'together',
+      // The gateway's OpenAI-shaped request has no Together edit fields.
+      editInputs: undefined,
     },
   ],
 };
@@ -228,6 +317,9 @@ export function modelLimits(model: ImageModel): Record<string, unknown> {
     ...(model.endpoints.includes('edits')
       ? { maxInputImages: model.maxInputImages, inputFidelity: model.inputFidelity }
       : {}),
+    // Together's edits travel on `/images/generations`: which fields carry the inputs, and how many.
+    ...(model.editInputs ? { editInputs: model.editInputs, maxInputImages: model.maxInputImages } : {}),
+    ...(model.unsupportedParams ? { unsupportedParams: model.unsupportedParams } : {}),
     stream: model.gptImageParams,
   };
 }

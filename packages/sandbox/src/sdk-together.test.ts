@@ -1,5 +1,6 @@
 import Together from 'together-ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { colourDistance, dataUrl, meanColour, solidPng } from './__fixtures__/colour.js';
 import { imageInfo } from './__fixtures__/http.js';
 import { startSandbox, type Sandbox } from './start-sandbox.js';
 
@@ -48,6 +49,34 @@ describe('official together-ai SDK against the sandbox', () => {
     expect(item.type).toBe('url');
     const bytes = Buffer.from(await (await fetch(item.url)).arrayBuffer());
     expect(await imageInfo(bytes)).toEqual({ format: 'png', width: 1024, height: 1024 });
+  });
+
+  it('edits with image_url on FLUX.1 Kontext', async () => {
+    const red = await solidPng(256, 256, '#e01010');
+    const params = {
+      model: 'black-forest-labs/FLUX.1-kontext-pro',
+      prompt: 'A lighthouse at dusk',
+      width: 512,
+      height: 512,
+      seed: 9,
+      response_format: 'base64',
+    } as const;
+    const edit = await client.images.generate({ ...params, image_url: dataUrl(red) });
+    const generated = await client.images.generate(params);
+    const first = (response: typeof edit): Buffer => {
+      const item = response.data[0]!;
+      if (item.type !== 'b64_json') throw new Error(`expected a base64 item, got ${item.type}`);
+      return Buffer.from(item.b64_json, 'base64');
+    };
+    expect(await imageInfo(first(edit))).toEqual({ format: 'jpeg', width: 512, height: 512 });
+    const input = await meanColour(red);
+    expect(colourDistance(await meanColour(first(edit)), input)).toBeLessThan(
+      colourDistance(await meanColour(first(generated)), input) / 2,
+    );
+    const refused = await client.images
+      .generate({ ...params, model: 'black-forest-labs/FLUX.1-schnell', image_url: dataUrl(red) })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Together.BadRequestError);
   });
 
   it('sees errors as its own typed errors', async () => {

@@ -6,6 +6,14 @@ import type { ApiError } from '../provider-envelopes.js';
 import type { ProviderName } from '../providers.js';
 import type { SandboxContext } from '../sandbox-context.js';
 
+/** Together's `organization` for each model-id prefix. */
+const ORGANIZATIONS: Record<string, string> = {
+  'black-forest-labs': 'Black Forest Labs',
+  google: 'Google',
+  'ByteDance-Seed': 'ByteDance',
+  Qwen: 'Qwen',
+};
+
 /** Together's `ModelInfo`, with the sandbox's limits under `pictor`. */
 function togetherModel(model: ImageModel): Record<string, unknown> {
   return {
@@ -14,7 +22,7 @@ function togetherModel(model: ImageModel): Record<string, unknown> {
     created: model.created,
     type: 'image',
     display_name: model.displayName,
-    organization: 'Black Forest Labs',
+    organization: ORGANIZATIONS[model.ownedBy] ?? model.ownedBy,
     link: `https://huggingface.co/${model.id}`,
     license: 'other',
     pricing: { hourly: 0, input: 0, output: 0, base: 0, finetune: 0 },
