@@ -3,7 +3,15 @@
 // node brings n8n's); on Node use `@pictor/core`, elsewhere `@pictor/core/fetch`.
 export { createPictorClient, type PictorClient, type PictorRuntime } from './client/client.js';
 export { resolveClientOptions, type PictorClientOptions, type ResolvedClientOptions } from './client/client-options.js';
-export type { GenerateOptions, GenerateResult, CallInfo, ImageFailure } from './client/generate-images.js';
+export type {
+  GenerateOptions,
+  GenerateResult,
+  CallInfo,
+  ImageFailure,
+  PartialImage,
+} from './client/generate-images.js';
+export type { ReadInputFile } from './client/read-input-file.js';
+export type { EditRequest, ImageInput, InputImageInfo } from './request/edit-request.js';
 
 export {
   bytesBody,
@@ -33,7 +41,7 @@ export {
   type ProviderName,
   type ProviderPreset,
 } from './request/providers.js';
-export { capabilitiesFor, type ModelCapabilities } from './request/model-capabilities.js';
+export { capabilitiesFor, type EditCapabilities, type ModelCapabilities } from './request/model-capabilities.js';
 export type { PictorWarning } from './request/warnings.js';
 
 export { GeneratedImage, type GeneratedImageInit } from './images/generated-image.js';

@@ -128,6 +128,7 @@ export function resolveClientOptions(options: PictorClientOptions): ResolvedClie
     dialect: opts.provider === 'custom' ? (opts.dialect ?? 'openai') : base.dialect,
     envelope: opts.provider === 'custom' && opts.dialect === 'together' ? 'together' : base.envelope,
     defaultModel: opts.model ?? base.defaultModel,
+    defaultEditModel: opts.model ?? base.defaultEditModel,
   };
   const issues = [];
   const baseURL = (opts.baseURL ?? base.baseURL)?.replace(/\/+$/, '');

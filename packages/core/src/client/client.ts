@@ -9,7 +9,15 @@ import type { ImageRequest, NormalizedRequest } from '../request/image-request.j
 import type { Dialect, ProviderName } from '../request/providers.js';
 import { resolveClientOptions, type PictorClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { createLimit } from './concurrency-limit.js';
-import { generateImages, type GenerateContext, type GenerateOptions, type GenerateResult } from './generate-images.js';
+import {
+  editImages,
+  generateImages,
+  type GenerateContext,
+  type GenerateOptions,
+  type GenerateResult,
+} from './generate-images.js';
+import type { EditRequest } from '../request/edit-request.js';
+import type { ReadInputFile } from './read-input-file.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface PictorClient {
@@ -18,12 +26,21 @@ export interface PictorClient {
   readonly baseURL: string;
   /** The model used when a request names none. */
   readonly defaultModel: string | undefined;
+  /** The model used when an edit names none. */
+  readonly defaultEditModel: string | undefined;
   /**
    * Generates `n` images for a prompt. Rejects with `ValidationError` before any network call when the request
    * is invalid (a request `normalizeRequest` returned is trusted as it is); batches above the model's per-call
    * maximum; see `GenerateResult` for partial failures.
    */
   generate(request: ImageRequest | NormalizedRequest, options?: GenerateOptions): Promise<GenerateResult>;
+  /**
+   * Edits one or more input images (bytes, `{ bytes, name }`, `{ url }`; `{ path }` on the Node entry) with a
+   * prompt, and an optional mask. Inputs are read and checked against the model's limits (type, size, count) before
+   * any network call. OpenAI's dialect uploads bytes as a multipart form and sends URLs in its JSON body; Together's
+   * uses `image_url` or `reference_images`. The result is a generation's, with `inputs` described by hash.
+   */
+  edit(request: EditRequest, options?: GenerateOptions): Promise<GenerateResult>;
   /** The provider's image models (`GET /models`); `imageOnly: false` lists every model. */
   listModels(options?: { signal?: AbortSignal; imageOnly?: boolean; deadlineMs?: number }): Promise<ModelInfo[]>;
   /** Closes the client's connection pool (not a transport or dispatcher you passed in). Safe to call twice. */
@@ -44,6 +61,8 @@ export interface PictorRuntime {
    * refused, but a public-looking name is trusted. The Node entry brings `dns.lookup`.
    */
   resolveHost?: ResolveHost | undefined;
+  /** Reads `{ path }` inputs of edits. The Node entry brings one; without it, paths are refused. */
+  readFile?: ReadInputFile | undefined;
 }
 
 /**
@@ -51,8 +70,8 @@ export interface PictorRuntime {
  * timers). On Node, `createPictorClient` from `@pictor/core` fills both in; elsewhere, `@pictor/core/fetch`.
  */
 export function createPictorClient(options: PictorClientOptions & PictorRuntime): PictorClient {
-  const { transport, sleep, now, resolveHost, ...rest } = options;
-  return openClient(resolveClientOptions(rest), checkRuntime({ transport, sleep, now, resolveHost }), false);
+  const { transport, sleep, now, resolveHost, readFile, ...rest } = options;
+  return openClient(resolveClientOptions(rest), checkRuntime({ transport, sleep, now, resolveHost, readFile }), false);
 }
 
 function checkRuntime(runtime: PictorRuntime): PictorRuntime {
@@ -64,6 +83,9 @@ function checkRuntime(runtime: PictorRuntime): PictorRuntime {
     issues.push({ field: 'now', message: 'must be a function' });
   if (runtime.resolveHost !== undefined && typeof runtime.resolveHost !== 'function') {
     issues.push({ field: 'resolveHost', message: 'must be a function' });
+  }
+  if (runtime.readFile !== undefined && typeof runtime.readFile !== 'function') {
+    issues.push({ field: 'readFile', message: 'must be a function' });
   }
   if (issues.length) throw new ValidationError(issues, 'client options');
   return runtime;
@@ -106,6 +128,7 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
       resolveHost: runtime.resolveHost,
     },
     onRetry: opts.onRetry,
+    readFile: runtime.readFile,
   };
   let closed: Promise<void> | undefined;
 
@@ -114,10 +137,16 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
     dialect: opts.preset.dialect,
     baseURL: opts.baseURL,
     defaultModel: opts.preset.defaultModel,
+    defaultEditModel: opts.preset.defaultEditModel,
     generate: (request, generateOptions = {}) =>
       withDeadline(
         { ms: generateOptions.deadlineMs ?? opts.deadlineMs, signal: generateOptions.signal, what: 'generate()' },
         (signal) => generateImages(ctx, request, { ...generateOptions, signal }),
+      ),
+    edit: (request, editOptions = {}) =>
+      withDeadline(
+        { ms: editOptions.deadlineMs ?? opts.deadlineMs, signal: editOptions.signal, what: 'edit()' },
+        (signal) => editImages(ctx, request, { ...editOptions, signal }),
       ),
     listModels: (listOptions = {}) =>
       withDeadline(

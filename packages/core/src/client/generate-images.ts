@@ -6,7 +6,12 @@ import { GeneratedImage } from '../images/generated-image.js';
 import type { HttpContext } from '../http/http-context.js';
 import type { ResolveHost } from '../http/transport.js';
 import { normalizeRequest, type ImageRequest, type NormalizedRequest } from '../request/image-request.js';
-import { planGeneration } from '../request/plan-generation.js';
+import { planGeneration, type GenerationPlan } from '../request/plan-generation.js';
+import { inputImageInfo, splitEditRequest, type EditRequest, type InputImageInfo } from '../request/edit-request.js';
+import { readInputImages } from '../images/input-images.js';
+import { sniffMediaType } from '../images/sniff-media-type.js';
+import type { RawPartialImage } from '../http/image-events.js';
+import { readInputFiles, type ReadInputFile } from './read-input-file.js';
 import { postImagesCall, type RawImageItem } from '../http/post-images-call.js';
 import type { ProviderName, ProviderPreset } from '../request/providers.js';
 import type { PictorWarning } from '../request/warnings.js';
@@ -20,6 +25,22 @@ export interface GenerateOptions {
   deadlineMs?: number;
   /** Told as soon as each image is decoded (batches finish out of order). */
   onImage?: (image: GeneratedImage) => void;
+  /**
+   * Told of each preview while a streamed image is made (`stream: true` or `partialImages` on a model that
+   * streams). Previews are not part of the result; if a call is retried, its previews start again.
+   */
+  onPartialImage?: (partial: PartialImage) => void;
+}
+
+/** A preview of an image while it is being made. */
+export interface PartialImage {
+  /** The index, in the result, of the image it previews. */
+  index: number;
+  /** Which preview of that image, from 0. */
+  partialIndex: number;
+  bytes: Uint8Array;
+  /** Sniffed from the bytes: `image/png`, `image/jpeg` or `image/webp`. */
+  mediaType: string;
 }
 
 /** How one HTTP call went. */
@@ -51,6 +72,8 @@ export interface ImageFailure {
  * error instead.
  */
 export interface GenerateResult {
+  /** `generate` or `edit`. */
+  operation: 'generate' | 'edit';
   provider: ProviderName;
   model: string;
   prompt: string;
@@ -62,6 +85,10 @@ export interface GenerateResult {
   calls: CallInfo[];
   /** Token or image usage where the provider reports it (numbers summed across calls). */
   usage: Record<string, unknown> | undefined;
+  /** An edit's input images, described (bytes by size and SHA-256, URLs by themselves); never their bytes. */
+  inputs?: InputImageInfo[];
+  /** An edit's mask, described like the inputs. */
+  mask?: InputImageInfo;
 }
 
 export interface GenerateContext {
@@ -77,6 +104,8 @@ export interface GenerateContext {
     resolveHost?: ResolveHost | undefined;
   };
   onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Reads `{ path }` inputs (the Node entry's). */
+  readFile?: ReadInputFile | undefined;
 }
 
 function mergeUsage(into: Record<string, unknown> | undefined, add: Record<string, unknown> | undefined) {
@@ -139,12 +168,55 @@ export async function generateImages(
 ): Promise<GenerateResult> {
   const request = normalizeRequest(input);
   const plan = planGeneration(ctx.provider, request);
+  return { operation: 'generate', ...(await runPlan(ctx, request, plan, options)) };
+}
+
+/**
+ * Validates the request and reads its inputs (checked, described, hashed), plans the edit for the model (which
+ * refuses what it cannot take), then runs it as a generation is run.
+ */
+export async function editImages(
+  ctx: GenerateContext,
+  input: EditRequest,
+  options: GenerateOptions = {},
+): Promise<GenerateResult> {
+  const split = splitEditRequest(input);
+  const files = await readInputFiles(split.images, split.mask, ctx.readFile);
+  const inputs = readInputImages(files.images, files.mask);
+  const plan = planGeneration(ctx.provider, split.request, inputs);
+  const result = await runPlan(ctx, split.request, plan, options);
+  return {
+    operation: 'edit',
+    ...result,
+    inputs: inputs.images.map(inputImageInfo),
+    ...(inputs.mask ? { mask: inputImageInfo(inputs.mask, 0) } : {}),
+  };
+}
+
+/** A preview checked as any answer is: it must be an image. Anything else is dropped, not passed on. */
+function toPartial(raw: RawPartialImage): PartialImage | undefined {
+  const sniffed = sniffMediaType(raw.bytes);
+  return sniffed ? { ...raw, mediaType: sniffed.mediaType } : undefined;
+}
+
+async function runPlan(
+  ctx: GenerateContext,
+  request: NormalizedRequest,
+  plan: GenerationPlan,
+  options: GenerateOptions,
+): Promise<Omit<GenerateResult, 'operation'>> {
   const warnings = [...plan.warnings];
   const images: GeneratedImage[] = [];
   const failures: ImageFailure[] = [];
   const calls: CallInfo[] = [];
   let usage: Record<string, unknown> | undefined;
-
+  const onPartialImage = options.onPartialImage;
+  const onPartial = onPartialImage
+    ? (raw: RawPartialImage) => {
+        const partial = toPartial(raw);
+        if (partial) onPartialImage(partial);
+      }
+    : undefined;
   await Promise.all(
     plan.calls.map((call, callIndex) =>
       ctx.limit(async () => {
@@ -167,6 +239,7 @@ export async function generateImages(
             policy: ctx.policy,
             signal: options.signal,
             onRetry: ctx.onRetry,
+            onPartial,
           });
           info.id = outcome.responseId;
           info.requestId = outcome.requestId;

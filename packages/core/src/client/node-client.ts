@@ -5,6 +5,7 @@ import { createUndiciTransport } from '../http/undici-transport.js';
 import { openClient, type PictorClient } from './client.js';
 import { resolveClientOptions, type PictorClientOptions } from './client-options.js';
 import { dnsResolveHost } from './dns-resolve-host.js';
+import { nodeReadFile } from './node-read-file.js';
 import { timerSleep } from './timer-sleep.js';
 
 /** Options of `createPictorClient` on Node: the shared options, and optionally how to send. */
@@ -53,6 +54,7 @@ export function createPictorClient(options: NodeClientOptions = {}): PictorClien
     sleep: timerSleep,
     now: () => performance.now(),
     resolveHost,
+    readFile: nodeReadFile,
   };
   // The client closes the transport it made; one you passed (or one over your dispatcher) stays open.
   return openClient(opts, runtime, transport === undefined && dispatcher === undefined);

@@ -11,6 +11,8 @@ import { readText, sendRequest } from './send-request.js';
 import { toTransportError } from './to-transport-error.js';
 import { togetherResponseSchema } from '../request/together-dialect.js';
 import { withRetries, type RetryEvent, type RetryPolicy } from './with-retries.js';
+import { readImageEvents, type RawPartialImage } from './image-events.js';
+import { encodeMultipart } from './multipart-body.js';
 
 /** One image as the provider answered it, before download and inspection. */
 export interface RawImageItem {
@@ -43,8 +45,9 @@ function schemaFor(
 }
 
 /**
- * Sends one planned `POST /images/generations` call with retries (the same idempotency key on every attempt),
- * streams the answer through the base64-aware parser and validates it against the dialect's schema.
+ * Sends one planned call (`POST /images/generations` or `/images/edits`, JSON or multipart) with retries (the
+ * same idempotency key on every attempt), streams a JSON answer through the base64-aware parser and validates it
+ * against the dialect's schema, or reads an event stream's partial and completed images.
  */
 export async function postImagesCall(
   ctx: HttpContext,
@@ -54,19 +57,25 @@ export async function postImagesCall(
     policy: RetryPolicy;
     signal?: AbortSignal | undefined;
     onRetry?: ((event: RetryEvent) => void) | undefined;
+    onPartial?: ((partial: RawPartialImage) => void) | undefined;
   },
 ): Promise<CallOutcome> {
   const started = ctx.now();
   const idempotencyKey = `pictor-${crypto.randomUUID()}`;
+  // Encoded once: every attempt sends the same bytes.
+  const form = call.files ? await encodeMultipart(call.body, call.files) : undefined;
   let attempts = 0;
   const outcome = await withRetries(
     async (attempt) => {
       attempts = attempt;
       const res = await sendRequest(ctx, {
         method: 'POST',
-        path: '/images/generations',
-        json: call.body,
-        headers: { 'idempotency-key': idempotencyKey },
+        path: call.path,
+        ...(form ? { raw: form } : { json: call.body }),
+        headers: {
+          'idempotency-key': idempotencyKey,
+          ...(call.stream ? { accept: 'text/event-stream, application/json' } : {}),
+        },
         signal: options.signal,
       });
       if (res.status < 200 || res.status >= 300) {
@@ -83,6 +92,34 @@ export async function postImagesCall(
       const rawRequestId = res.headers['x-request-id'] ?? res.headers['request-id'];
       // What a successful answer says goes into results and manifests: never the key, never a novel.
       const requestId = rawRequestId === undefined ? undefined : answerText(rawRequestId, ctx.redact, MAX_ID_CHARS);
+      // A provider that does not stream answers JSON even when asked for events: both are read.
+      if (/^text\/event-stream/i.test(res.headers['content-type'] ?? '')) {
+        let events: Awaited<ReturnType<typeof readImageEvents>>;
+        try {
+          events = await readImageEvents(res, {
+            firstIndex: call.firstIndex,
+            maxBytes: ctx.maxResponseBytes,
+            requestId,
+            attempts: attempt,
+            redact: ctx.redact,
+            onPartial: options.onPartial,
+          });
+        } catch (error) {
+          await res.body.discard().catch(() => {});
+          throw toTransportError(error, {
+            url: res.url,
+            timeoutMs: ctx.timeoutMs,
+            signal: options.signal,
+            redact: ctx.redact,
+          });
+        }
+        return {
+          items: events.images.map((bytes, position): RawImageItem => ({ position, bytes: bytes as Buffer })),
+          requestId,
+          responseId: undefined,
+          usage: events.usage,
+        };
+      }
       let parsed: Awaited<ReturnType<typeof parseImagesBody>>;
       const parseOptions = { maxBytes: ctx.maxResponseBytes, requestId, status: res.status };
       try {

@@ -49,6 +49,8 @@ export async function sendRequest(
     method: 'GET' | 'POST';
     path: string;
     json?: unknown;
+    /** A body already encoded (a multipart form), sent with its own content type. */
+    raw?: { body: Uint8Array; contentType: string } | undefined;
     headers?: Record<string, string>;
     signal?: AbortSignal | undefined;
   },
@@ -59,8 +61,10 @@ export async function sendRequest(
     const res = await ctx.transport.send({
       method: input.method,
       url: href,
-      headers: headersFor(ctx, input.json !== undefined, input.headers),
-      body: input.json === undefined ? undefined : JSON.stringify(input.json),
+      headers: input.raw
+        ? headersFor(ctx, false, { 'content-type': input.raw.contentType, ...input.headers })
+        : headersFor(ctx, input.json !== undefined, input.headers),
+      body: input.raw ? input.raw.body : input.json === undefined ? undefined : JSON.stringify(input.json),
       signal: input.signal,
       timeoutMs: ctx.timeoutMs,
       purpose: 'api',

@@ -52,6 +52,12 @@ const requestFields = z.strictObject({
   moderation: z.optional(z.enum(['auto', 'low'])),
   outputCompression: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100))),
   user: z.optional(z.string()),
+  /** Edits (OpenAI gpt-image-1, 1.5, 2): how closely the output keeps the inputs' details. */
+  inputFidelity: z.optional(z.enum(['high', 'low'])),
+  /** Ask for server-sent events (OpenAI's GPT image models): partial images reach `onPartialImage`. */
+  stream: z.optional(z.boolean()),
+  /** Previews per image while streaming, 0–3; giving it implies `stream: true`. */
+  partialImages: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(3))),
   /** Extra wire fields for the provider, merged last into the body (they win over mapped fields). */
   providerOptions: z.optional(z.record(z.string(), z.unknown())),
 });
@@ -91,6 +97,8 @@ function sizeRules(ctx: z.core.ParsePayload<Partial<RequestFields>>): void {
   if ((req.width === undefined) !== (req.height === undefined)) {
     issue(req.width === undefined ? 'width' : 'height', 'width and height go together');
   }
+  if (req.stream === false && req.partialImages !== undefined)
+    issue('partialImages', 'needs stream (not stream: false)');
 }
 
 /**
@@ -140,6 +148,7 @@ export function normalizeRequest(input: unknown): NormalizedRequest {
   if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error.issues));
   const { size, aspectRatio, ...rest } = parsed.data;
   const out: NormalizedRequest = { ...rest };
+  if (out.partialImages !== undefined) out.stream = true;
   if (aspectRatio) {
     out.aspectRatio = aspectRatio;
     out.width = ASPECT_RATIOS[aspectRatio].width;

@@ -19,6 +19,9 @@ export const OPTIONAL_SETTINGS = [
   'moderation',
   'outputCompression',
   'user',
+  'inputFidelity',
+  'stream',
+  'partialImages',
 ] as const;
 
 export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
@@ -38,7 +41,39 @@ export interface ModelCapabilities {
   autoSize: boolean;
   /** What the target returns when `responseFormat` is not sent (or not accepted). */
   defaultResponse: 'base64' | 'url';
+  /** Whether `n` is sent at all (Together's Google models refuse it, even as 1). */
+  sendsN?: false;
+  /** How the model edits, when it does; absent: it cannot. */
+  edit?: EditCapabilities;
 }
+
+/** What a model takes as input images, and how they travel. */
+export interface EditCapabilities {
+  /**
+   * `openai`: OpenAI's `POST /images/edits` (multipart for bytes, JSON `images` for URLs); `together`: fields of
+   * `POST /images/generations` (`image_url` for one image, `reference_images` for several).
+   */
+  via: 'openai' | 'together';
+  /** Input images one call takes. */
+  maxImages: number;
+  /** Media types the inputs may have (sniffed from their bytes). */
+  mediaTypes: readonly string[];
+  /** Largest input, in bytes. */
+  maxBytes: number;
+  /** Inputs must be square (dall-e-2). */
+  square?: true;
+  /** The mask's rules, when the model takes one (OpenAI: a PNG under 4 MB the size of the first image). */
+  mask?: { maxBytes: number };
+  /** OpenAI: URL inputs go in the JSON body, which dall-e-2 does not take. */
+  bytesOnly?: true;
+  /** Together: the fields that carry inputs, in order of preference for a single image. */
+  fields?: readonly ('imageUrl' | 'referenceImages')[];
+  /** Settings an edit accepts where they differ from the generation's (OpenAI's edits endpoint lists its own). */
+  accepts?: ReadonlySet<OptionalSetting>;
+}
+
+const MB = 1024 * 1024;
+const PNG_JPEG_WEBP = ['image/png', 'image/jpeg', 'image/webp'] as const;
 
 const TOGETHER: ModelCapabilities = {
   family: 'together',
@@ -61,6 +96,48 @@ const TOGETHER: ModelCapabilities = {
   defaultResponse: 'url',
 };
 
+/**
+ * Inputs on Together travel as URLs (`image_url`, `reference_images`); bytes go inline as `data:` URLs, as the AI SDK
+ * sends them to Kontext. Together documents no size limit: BFL's own API takes 20 MB an input, so that is the cap.
+ */
+function togetherEdit(maxImages: number, fields: EditCapabilities['fields']): EditCapabilities {
+  return { via: 'together', maxImages, mediaTypes: PNG_JPEG_WEBP, maxBytes: 20 * MB, fields };
+}
+
+/**
+ * Together's models by id, from docs.together.ai (serverless models, "Image editing": `image_url` for Kontext and
+ * FLUX.2 pro/flex, `reference_images` for FLUX.2 and Google's models) and BFL's reference limits (pro/flex/max 8,
+ * dev "recommended max 6"; Together documents no count). Google's models take no `n` and no `seed` (Together
+ * answers "Unsupported use of 'seed' parameter"). Any other id: text to image, up to 4 a call.
+ */
+function togetherModel(model: string): ModelCapabilities {
+  const id = model.toLowerCase();
+  if (id.startsWith('black-forest-labs/flux.1-kontext')) {
+    return { ...TOGETHER, family: 'flux-kontext', edit: togetherEdit(1, ['imageUrl']) };
+  }
+  if (id.startsWith('black-forest-labs/flux.2-dev')) {
+    return { ...TOGETHER, family: 'flux-2', edit: togetherEdit(6, ['referenceImages']) };
+  }
+  if (id.startsWith('black-forest-labs/flux.2')) {
+    return { ...TOGETHER, family: 'flux-2', edit: togetherEdit(8, ['imageUrl', 'referenceImages']) };
+  }
+  if (id.startsWith('google/')) {
+    const accepts = new Set(TOGETHER.accepts);
+    accepts.delete('seed');
+    const edits = id.includes('gemini') || id.includes('flash-image');
+    return {
+      ...TOGETHER,
+      family: 'google',
+      maxImagesPerCall: 1,
+      sendsN: false,
+      accepts,
+      // Together gives no number for Google's references; 8 keeps within what its FLUX.2 models take.
+      ...(edits ? { edit: togetherEdit(8, ['referenceImages']) } : {}),
+    };
+  }
+  return TOGETHER;
+}
+
 const OPENAI_FIELDS: OptionalSetting[] = [
   'size',
   'outputFormat',
@@ -71,6 +148,8 @@ const OPENAI_FIELDS: OptionalSetting[] = [
   'moderation',
   'outputCompression',
   'user',
+  'stream',
+  'partialImages',
 ];
 
 function oneOf(sizes: string[]): (w: number, h: number) => string | undefined {
@@ -85,6 +164,16 @@ const DALL_E_2: ModelCapabilities = {
   checkSize: oneOf(['256x256', '512x512', '1024x1024']),
   autoSize: false,
   defaultResponse: 'url',
+  // "For dall-e-2, you can only provide one image, and it should be a square png file less than 4MB."
+  edit: {
+    via: 'openai',
+    maxImages: 1,
+    mediaTypes: ['image/png'],
+    maxBytes: 4 * MB,
+    square: true,
+    mask: { maxBytes: 4 * MB },
+    bytesOnly: true,
+  },
 };
 
 const DALL_E_3: ModelCapabilities = {
@@ -105,7 +194,36 @@ const GPT_IMAGE_ACCEPTS = new Set<OptionalSetting>([
   'moderation',
   'outputCompression',
   'user',
+  'stream',
+  'partialImages',
 ]);
+
+/**
+ * `CreateImageEditRequest` of `openai-images-and-edits.yaml`: no `style`; `moderation` only in the JSON body
+ * (added there by the planner); `input_fidelity` for "gpt-image-1 and gpt-image-1.5 and later models".
+ */
+const GPT_IMAGE_EDIT_ACCEPTS = new Set<OptionalSetting>([
+  'size',
+  'outputFormat',
+  'quality',
+  'background',
+  'outputCompression',
+  'user',
+  'inputFidelity',
+  'stream',
+  'partialImages',
+]);
+
+// "each image should be a png, webp, or jpg file less than 50MB. You can provide up to 16 images." The mask "must
+// be a valid PNG file, less than 4MB".
+const GPT_IMAGE_EDIT: EditCapabilities = {
+  via: 'openai',
+  maxImages: 16,
+  mediaTypes: PNG_JPEG_WEBP,
+  maxBytes: 50 * MB,
+  mask: { maxBytes: 4 * MB },
+  accepts: GPT_IMAGE_EDIT_ACCEPTS,
+};
 
 const GPT_IMAGE: ModelCapabilities = {
   family: 'gpt-image',
@@ -115,11 +233,23 @@ const GPT_IMAGE: ModelCapabilities = {
   checkSize: oneOf(['1024x1024', '1536x1024', '1024x1536']),
   autoSize: true,
   defaultResponse: 'base64',
+  edit: GPT_IMAGE_EDIT,
+};
+
+/** `input_fidelity` is "unsupported for gpt-image-1-mini". */
+const GPT_IMAGE_MINI: ModelCapabilities = {
+  ...GPT_IMAGE,
+  family: 'gpt-image-mini',
+  edit: {
+    ...GPT_IMAGE_EDIT,
+    accepts: new Set([...GPT_IMAGE_EDIT_ACCEPTS].filter((s) => s !== 'inputFidelity')),
+  },
 };
 
 const GPT_IMAGE_2: ModelCapabilities = {
   ...GPT_IMAGE,
   family: 'gpt-image-2',
+  // The spec's text: "arbitrary resolutions … divisible by 16 … between 1:3 and 3:1 … maximum 3840x2160".
   checkSize: (w, h) => {
     if (w % 16 !== 0 || h % 16 !== 0) return 'width and height must both be divisible by 16';
     if (Math.max(w, h) / Math.min(w, h) > 3) return 'the aspect ratio must be between 1:3 and 3:1';
@@ -128,13 +258,14 @@ const GPT_IMAGE_2: ModelCapabilities = {
   },
 };
 
-/** Any other model behind an OpenAI-shaped API: everything the OpenAI spec lists, n up to 10. */
+/** Any other model behind an OpenAI-shaped API: everything the OpenAI spec lists, n up to 10, edits as GPT's. */
 const OPENAI_COMPATIBLE: ModelCapabilities = {
   family: 'openai-compatible',
   maxImagesPerCall: 10,
   accepts: new Set(OPENAI_FIELDS),
   autoSize: true,
   defaultResponse: 'url',
+  edit: { ...GPT_IMAGE_EDIT, accepts: new Set([...GPT_IMAGE_EDIT_ACCEPTS, 'responseFormat']) },
 };
 
 /** r9s lists sizes as a closed enum in its spec. */
@@ -147,28 +278,33 @@ function openAIFamily(model: string): ModelCapabilities {
   if (id.startsWith('dall-e-2')) return DALL_E_2;
   if (id.startsWith('dall-e-3')) return DALL_E_3;
   if (id.startsWith('gpt-image-2')) return GPT_IMAGE_2;
-  if (id.startsWith('gpt-image')) return GPT_IMAGE;
+  if (id.startsWith('gpt-image-1-mini')) return GPT_IMAGE_MINI;
+  // `chatgpt-image-latest` "follows the same input constraints as GPT image models".
+  if (id.startsWith('gpt-image') || id.startsWith('chatgpt-image')) return GPT_IMAGE;
   return OPENAI_COMPATIBLE;
 }
 
 /**
- * What a provider accepts for a model: the per-call maximum, the settings it takes and its size rules.
- * Rules come from the official specs (`together-images-only.yaml`, `openai-images-only.yaml`,
- * `r9s-images-only.yaml`, `aistats-images-only.yaml`) and the Together seed's practical limits.
+ * What a provider accepts for a model: the per-call maximum, the settings it takes, its size rules and how it
+ * edits. Rules come from the official specs (`together-images-only.yaml`, `openai-images-and-edits.yaml`,
+ * `r9s-images-only.yaml`, `aistats-images-only.yaml`), Together's model docs and the Together seed's limits.
+ * r9s' and AI Stats' specs have no `/images/edits`, so neither edits; AI Stats' has no streaming either.
  */
 export function capabilitiesFor(
   provider: Pick<ProviderPreset, 'dialect' | 'envelope'>,
   model: string,
 ): ModelCapabilities {
-  if (provider.dialect === 'together') return TOGETHER;
+  if (provider.dialect === 'together') return togetherModel(model);
   const base = openAIFamily(model);
   if (provider.envelope === 'ai-stats') {
-    return { ...base, accepts: new Set([...base.accepts].filter((s) => AI_STATS_FIELDS.has(s))) };
+    const { edit: _edit, ...rest } = base;
+    return { ...rest, accepts: new Set([...base.accepts].filter((s) => AI_STATS_FIELDS.has(s))) };
   }
   if (provider.envelope === 'r9s') {
+    const { edit: _edit, ...rest } = base;
     const check = base.checkSize;
     return {
-      ...base,
+      ...rest,
       checkSize: (w, h) => (R9S_SIZES.includes(`${w}x${h}`) ? check?.(w, h) : `must be one of ${R9S_SIZES.join(', ')}`),
     };
   }

@@ -2,11 +2,13 @@ import * as z from 'zod/v4/mini';
 import type { CallBodyInput } from './call-body-input.js';
 
 /**
- * Maps a planned call to the OpenAI-shaped `POST /images/generations` body (OpenAI, r9s, AI Stats and other
- * gateways), field by field from `openai-images-only.yaml`.
+ * Maps a planned call to the OpenAI-shaped body of `POST /images/generations` or `/images/edits` (OpenAI, r9s,
+ * AI Stats and other gateways), field by field from `openai-images-and-edits.yaml`. An edit's inputs by URL come
+ * in `edit.fields` (`images`, `mask`); uploads travel as files beside these fields.
  */
-export function toOpenAIBody({ request, model, n, send }: CallBodyInput): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, prompt: request.prompt, n };
+export function toOpenAIBody({ request, model, n, send, sendsN, edit }: CallBodyInput): Record<string, unknown> {
+  const body: Record<string, unknown> = { model, prompt: request.prompt, ...edit?.fields };
+  if (sendsN) body.n = n;
   if (send.has('size')) {
     if (request.autoSize) body.size = 'auto';
     else if (request.width !== undefined && request.height !== undefined)
@@ -20,6 +22,9 @@ export function toOpenAIBody({ request, model, n, send }: CallBodyInput): Record
   if (send.has('background')) body.background = request.background;
   if (send.has('moderation')) body.moderation = request.moderation;
   if (send.has('user')) body.user = request.user;
+  if (send.has('inputFidelity')) body.input_fidelity = request.inputFidelity;
+  if (send.has('stream')) body.stream = true;
+  if (send.has('partialImages')) body.partial_images = request.partialImages;
   return body;
 }
 

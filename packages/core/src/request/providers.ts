@@ -12,6 +12,8 @@ export interface ProviderPreset {
   baseURL: string | undefined;
   /** The model used when a request names none. */
   defaultModel: string | undefined;
+  /** The model used when an edit names none (the generation default may not edit). */
+  defaultEditModel: string | undefined;
   /** Whether the provider needs an API key (the sandbox accepts any). */
   requiresKey: boolean;
   /** Error-envelope family, for parsing error bodies. */
@@ -33,6 +35,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     dialect: 'together',
     baseURL: 'https://api.together.xyz/v1',
     defaultModel: 'black-forest-labs/FLUX.1-schnell',
+    defaultEditModel: 'black-forest-labs/FLUX.2-pro',
     requiresKey: true,
     envelope: 'together',
     keyVariable: 'TOGETHER_API_KEY',
@@ -43,6 +46,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     dialect: 'openai',
     baseURL: 'https://api.openai.com/v1',
     defaultModel: 'gpt-image-1',
+    defaultEditModel: 'gpt-image-2',
     requiresKey: true,
     envelope: 'openai',
     keyVariable: 'OPENAI_API_KEY',
@@ -53,6 +57,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     dialect: 'openai',
     baseURL: 'https://api.r9s.ai/v1',
     defaultModel: 'gpt-image-1',
+    defaultEditModel: undefined,
     requiresKey: true,
     envelope: 'r9s',
     keyVariable: 'R9S_API_KEY',
@@ -63,6 +68,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     dialect: 'openai',
     baseURL: 'https://api.ai-stats.phaseo.app/v1',
     defaultModel: 'openai/gpt-image-1',
+    defaultEditModel: undefined,
     requiresKey: true,
     envelope: 'ai-stats',
     keyVariable: 'AI_STATS_API_KEY',
@@ -73,6 +79,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     dialect: 'together',
     baseURL: `http://127.0.0.1:${SANDBOX_DEFAULT_PORT}/together/v1`,
     defaultModel: 'black-forest-labs/FLUX.1-schnell',
+    defaultEditModel: 'black-forest-labs/FLUX.2-pro',
     requiresKey: false,
     envelope: 'together',
     keyVariable: undefined,
@@ -83,6 +90,7 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     dialect: 'openai',
     baseURL: undefined,
     defaultModel: undefined,
+    defaultEditModel: undefined,
     requiresKey: false,
     envelope: 'openai',
     keyVariable: 'PICTOR_API_KEY',

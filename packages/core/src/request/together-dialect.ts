@@ -5,8 +5,17 @@ import type { CallBodyInput } from './call-body-input.js';
  * Maps a planned call to Together's `POST /images/generations` body, field by field from
  * `together-images-only.yaml`. Settings the planner dropped never reach here.
  */
-export function toTogetherBody({ request, model, n, seed, send }: CallBodyInput): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, prompt: request.prompt, n };
+export function toTogetherBody({
+  request,
+  model,
+  n,
+  seed,
+  send,
+  sendsN,
+  edit,
+}: CallBodyInput): Record<string, unknown> {
+  const body: Record<string, unknown> = { model, prompt: request.prompt };
+  if (sendsN) body.n = n;
   if (send.has('size') && request.width !== undefined && request.height !== undefined) {
     body.width = request.width;
     body.height = request.height;
@@ -21,7 +30,8 @@ export function toTogetherBody({ request, model, n, seed, send }: CallBodyInput)
   if (send.has('referenceImages')) body.reference_images = request.referenceImages;
   if (send.has('imageUrl')) body.image_url = request.imageUrl;
   if (send.has('disableSafetyChecker')) body.disable_safety_checker = request.disableSafetyChecker;
-  return body;
+  // An edit's inputs: `image_url` or `reference_images`, as planned for the model.
+  return { ...body, ...edit?.fields };
 }
 
 /** Only the fields Pictor reads from Together's `ImageResponse`; anything else is tolerated. */

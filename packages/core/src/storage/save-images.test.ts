@@ -22,6 +22,7 @@ afterEach(async () => {
 function result(prompt: string, count: number, extra: Partial<GenerateResult> = {}): GenerateResult {
   const request = normalizeRequest({ prompt, n: count, seed: 9, aspectRatio: '1:1' });
   return {
+    operation: 'generate',
     provider: 'together',
     model: 'black-forest-labs/FLUX.1-schnell',
     prompt,
