@@ -6,6 +6,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body as sent (a multipart form's files are binary). */
+  bytes: Buffer;
   /** Remote port: requests on one keep-alive connection share it. */
   remotePort: number;
   at: number;
@@ -36,6 +38,7 @@ export async function startTestServer(
       url: req.url ?? '',
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
+      bytes: Buffer.concat(chunks),
       remotePort: req.socket.remotePort ?? 0,
       at: Date.now(),
     };

@@ -106,7 +106,7 @@ function togetherEdit(maxImages: number, fields: EditCapabilities['fields']): Ed
 
 /**
  * Together's models by id, from docs.together.ai (serverless models, "Image editing": `image_url` for Kontext and
- * FLUX.2 pro/flex, `reference_images` for FLUX.2 and Google's models) and BFL's reference limits (pro/flex/max 8,
+ * FLUX.2 pro/flex, `reference_images` for FLUX.2 and Google's models) and BFL's reference limits (pro/flex 8,
  * dev "recommended max 6"; Together documents no count). Google's models take no `n` and no `seed` (Together
  * answers "Unsupported use of 'seed' parameter"). Any other id: text to image, up to 4 a call.
  */
@@ -118,7 +118,8 @@ function togetherModel(model: string): ModelCapabilities {
   if (id.startsWith('black-forest-labs/flux.2-dev')) {
     return { ...TOGETHER, family: 'flux-2', edit: togetherEdit(6, ['referenceImages']) };
   }
-  if (id.startsWith('black-forest-labs/flux.2')) {
+  // FLUX.2 [max] is not among Together's reference-image models (BFL's own API takes 8): text to image here.
+  if (id.startsWith('black-forest-labs/flux.2') && !id.startsWith('black-forest-labs/flux.2-max')) {
     return { ...TOGETHER, family: 'flux-2', edit: togetherEdit(8, ['imageUrl', 'referenceImages']) };
   }
   if (id.startsWith('google/')) {
