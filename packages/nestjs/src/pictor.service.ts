@@ -1,6 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { saveImages, type SaveOptions, type SaveResult } from '@pictor/core/storage';
 import {
+  type EditRequest,
   type GenerateOptions,
   type GenerateResult,
   type ImageRequest,
@@ -8,6 +9,9 @@ import {
   type PictorClient,
   type ProviderName,
 } from '@pictor/core';
+import type { Observable } from 'rxjs';
+import type { PictorStreamEvent, PictorStreamOptions } from './interfaces/pictor-stream-event.interface.js';
+import { toEventStream } from './to-event-stream.js';
 
 /**
  * One Pictor client inside a Nest app. Inject the default one as `PictorService`, a named one with
@@ -32,6 +36,30 @@ export class PictorService implements OnApplicationShutdown {
    */
   generate(request: ImageRequest, options?: GenerateOptions): Promise<GenerateResult> {
     return this.client.generate(request, options);
+  }
+
+  /**
+   * Edits images: `images` (1 to 16 inputs, as bytes, `{ bytes, name }`, `{ url }` or `{ path }`), an optional
+   * `mask` and the prompt, with the same settings and the same result as `generate()` (`operation: 'edit'`).
+   * Inputs are checked (type, size, count for the model) before any network call.
+   */
+  edit(request: EditRequest, options?: GenerateOptions): Promise<GenerateResult> {
+    return this.client.edit(request, options);
+  }
+
+  /**
+   * Generates images as an `Observable` of events: `partial` previews (when the request asks for
+   * `partialImages`, on OpenAI's GPT image models), each `image` as soon as it is decoded, then the `result`.
+   * Each subscription starts one generation; unsubscribing before the end aborts it (the provider's stream is
+   * cancelled and its socket freed). Errors are `generate()`'s.
+   */
+  stream(request: ImageRequest, options?: PictorStreamOptions): Observable<PictorStreamEvent> {
+    return toEventStream((callOptions) => this.client.generate(request, callOptions), options);
+  }
+
+  /** `stream()` for an edit: the events of `edit(request)`, cancelled by unsubscribing. */
+  streamEdit(request: EditRequest, options?: PictorStreamOptions): Observable<PictorStreamEvent> {
+    return toEventStream((callOptions) => this.client.edit(request, callOptions), options);
   }
 
   /** Writes a result's images into `dir` atomically and records them in its `manifest.json`. */
