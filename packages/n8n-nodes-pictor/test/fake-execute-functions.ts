@@ -6,6 +6,7 @@ import type {
   INodeExecutionData,
   INodeProperties,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { Pictor } from '../nodes/Pictor/Pictor.node';
 import { fakeHttpHelpers } from './fake-http-helpers.mjs';
 import type { PictorCredentials } from '../nodes/Pictor/transport/create-client';
@@ -25,10 +26,52 @@ export interface FakeContextOptions {
   credentials: PictorCredentials;
   /** The node's parameters, or one set per input item. Missing ones take the description's default, as in n8n. */
   parameters: Parameters | Parameters[];
-  /** Number of input items (default: one per parameter set, else 1). */
+  /** Number of input items (default: one per parameter set or binary set, at least 1). */
   items?: number;
   continueOnFail?: boolean;
   signal?: AbortSignal;
+  /** The binary fields of each input item (item 0 first), as an upstream node would have put them. */
+  binaries?: Array<Record<string, FakeBinary>>;
+}
+
+/** A file on an input item. */
+export interface FakeBinary {
+  bytes: Uint8Array;
+  fileName?: string;
+  mimeType?: string;
+}
+
+/** n8n's in-memory binary mode: the bytes as base64 in `data`. */
+function inlineBinary(bytes: Uint8Array, fileName?: string, mimeType?: string): IBinaryData {
+  const buffer = Buffer.from(bytes);
+  return {
+    data: buffer.toString('base64'),
+    bytes: buffer.length,
+    mimeType: mimeType ?? 'application/octet-stream',
+    fileName,
+    fileExtension: fileName?.split('.').pop(),
+  };
+}
+
+/** n8n 2.41's `assertBinaryData` (binary mode "separate"), with its messages. */
+function assertBinaryData(items: INodeExecutionData[], itemIndex: number, field: string): IBinaryData {
+  const binaries = items[itemIndex]?.binary;
+  if (binaries === undefined) {
+    throw new NodeOperationError(
+      NODE,
+      `This operation expects the node's input data to contain a binary file '${field}', but none was found [item ${itemIndex}]`,
+      { itemIndex, description: 'Make sure that the previous node outputs a binary file' },
+    );
+  }
+  const binary = binaries[field];
+  if (binary === undefined) {
+    throw new NodeOperationError(NODE, `The item has no binary field '${field}' [item ${itemIndex}]`, {
+      itemIndex,
+      description:
+        'Check that the parameter where you specified the input binary field name is correct, and that it matches a field in the binary input',
+    });
+  }
+  return binary;
 }
 
 function isShown(property: INodeProperties, values: Parameters): boolean {
@@ -52,13 +95,20 @@ function parameterValue(value: unknown, extractValue: boolean): unknown {
 }
 
 /**
- * A hand-made `IExecuteFunctions` for one node run: parameters per item, the credential, "Continue On Fail",
- * and a `prepareBinaryData` that keeps the bytes inline (base64) so tests can decode them.
+ * A hand-made `IExecuteFunctions` for one node run: parameters and binary inputs per item, the credential,
+ * "Continue On Fail", and binary helpers that keep the bytes inline (base64) so tests can decode them.
  */
 export function fakeExecuteFunctions(options: FakeContextOptions): IExecuteFunctions {
   const sets = (Array.isArray(options.parameters) ? options.parameters : [options.parameters]).map(withDefaults);
-  const count = options.items ?? sets.length;
-  const items: INodeExecutionData[] = Array.from({ length: count }, (_, i) => ({ json: { i } }));
+  const count = options.items ?? Math.max(sets.length, options.binaries?.length ?? 0);
+  const items: INodeExecutionData[] = Array.from({ length: count }, (_, i) => {
+    const files = options.binaries?.[i];
+    if (!files) return { json: { i } };
+    const binary = Object.fromEntries(
+      Object.entries(files).map(([field, file]) => [field, inlineBinary(file.bytes, file.fileName, file.mimeType)]),
+    );
+    return { json: { i }, binary };
+  });
   const context = {
     getInputData: () => items,
     getNode: () => NODE,
@@ -75,15 +125,12 @@ export function fakeExecuteFunctions(options: FakeContextOptions): IExecuteFunct
     },
     helpers: {
       ...fakeHttpHelpers(options.credentials.apiKey, options.signal),
-      // n8n's in-memory binary mode: the bytes as base64 in `data`.
       async prepareBinaryData(bytes: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> {
-        return {
-          data: bytes.toString('base64'),
-          bytes: bytes.length,
-          mimeType: mimeType ?? 'application/octet-stream',
-          fileName,
-          fileExtension: fileName?.split('.').pop(),
-        };
+        return inlineBinary(bytes, fileName, mimeType);
+      },
+      assertBinaryData: (itemIndex: number, field: string) => assertBinaryData(items, itemIndex, field),
+      async getBinaryDataBuffer(itemIndex: number, field: string): Promise<Buffer> {
+        return Buffer.from(assertBinaryData(items, itemIndex, field).data, 'base64');
       },
     },
   };

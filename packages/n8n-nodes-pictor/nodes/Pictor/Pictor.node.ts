@@ -17,7 +17,7 @@ export class Pictor implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-    description: 'Generate images from text with Together AI or any OpenAI-compatible images API',
+    description: 'Generate and edit images with Together AI or any OpenAI-compatible images API',
     defaults: { name: 'Pictor' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -6,7 +6,7 @@ import * as image from './image';
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
-  image: { generate: image.generate.execute, listModels: image.listModels.execute },
+  image: { generate: image.generate.execute, edit: image.edit.execute, listModels: image.listModels.execute },
 };
 
 /**

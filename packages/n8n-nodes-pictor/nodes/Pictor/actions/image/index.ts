@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
+import * as edit from './edit.operation';
 import * as generate from './generate.operation';
 import * as listModels from './list-models.operation';
 
-export { generate, listModels };
+export { edit, generate, listModels };
 
 export const description: INodeProperties[] = [
   {
@@ -12,6 +13,12 @@ export const description: INodeProperties[] = [
     noDataExpression: true,
     displayOptions: { show: { resource: ['image'] } },
     options: [
+      {
+        name: 'Edit',
+        value: 'edit',
+        action: 'Edit images with a prompt',
+        description: 'Change images from binary data as a prompt says',
+      },
       {
         name: 'Generate',
         value: 'generate',
@@ -28,5 +35,6 @@ export const description: INodeProperties[] = [
     default: 'generate',
   },
   ...generate.description,
+  ...edit.description,
   ...listModels.description,
 ];
