@@ -40,12 +40,13 @@ export const PROVIDERS: Record<ProviderName, ProviderPreset> = {
     envelope: 'together',
     keyVariable: 'TOGETHER_API_KEY',
   },
+  // gpt-image-1 was shut down on 2026-10-23 (OpenAI's generate reference); gateways (r9s, AI Stats) still list it.
   openai: {
     name: 'openai',
     label: 'OpenAI',
     dialect: 'openai',
     baseURL: 'https://api.openai.com/v1',
-    defaultModel: 'gpt-image-1',
+    defaultModel: 'gpt-image-2',
     defaultEditModel: 'gpt-image-2',
     requiresKey: true,
     envelope: 'openai',
