@@ -11,6 +11,7 @@ import { ImageStore } from './image-store.js';
 import { ImagesController } from './images.controller.js';
 import { PictorExceptionFilter } from './pictor-exception.filter.js';
 import { pictorOptionsFrom } from './pictor-options.js';
+import { StreamPageController } from './stream-page.controller.js';
 import { throttlerOptionsFrom } from './throttler-options.js';
 
 export type Env = Record<string, string | undefined>;
@@ -35,7 +36,7 @@ export class AppModule implements OnApplicationShutdown {
         TerminusModule,
         PictorHealthModule,
       ],
-      controllers: [ImagesController, HealthController],
+      controllers: [ImagesController, HealthController, StreamPageController],
       providers: [
         {
           provide: ImageStore,

@@ -1,14 +1,16 @@
 import type { ConfigService } from '@nestjs/config';
 import { seconds, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { ValidationError, type FieldIssue } from '@pictor/core';
+import { SPENDS_CREDITS } from './spends-credits.decorator.js';
 
 /** Defaults: per client address and route, 10 generations and 60 other requests a minute. */
 const DEFAULTS = { THROTTLE_TTL_SECONDS: 60, THROTTLE_LIMIT: 60, THROTTLE_GENERATE_LIMIT: 10 };
 
 /**
  * `@nestjs/throttler`'s options from the configuration. Each client address may make `THROTTLE_GENERATE_LIMIT`
- * POST requests (generations, which spend the provider's credits) and `THROTTLE_LIMIT` other requests per route
- * every `THROTTLE_TTL_SECONDS`; past that it gets 429 with `Retry-After`.
+ * requests that spend the provider's credits (POST requests and `@SpendsCredits()` routes: generations, edits,
+ * streams) and `THROTTLE_LIMIT` other requests per route every `THROTTLE_TTL_SECONDS`; past that it gets 429
+ * with `Retry-After`.
  */
 export function throttlerOptionsFrom(config: ConfigService): ThrottlerModuleOptions {
   const issues: FieldIssue[] = [];
@@ -29,7 +31,10 @@ export function throttlerOptionsFrom(config: ConfigService): ThrottlerModuleOpti
       {
         ttl,
         limit: (context) =>
-          context.switchToHttp().getRequest<{ method: string }>().method === 'POST' ? generateLimit : limit,
+          context.switchToHttp().getRequest<{ method: string }>().method === 'POST' ||
+          Reflect.getMetadata(SPENDS_CREDITS, context.getHandler()) === true
+            ? generateLimit
+            : limit,
       },
     ],
   };
