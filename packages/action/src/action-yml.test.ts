@@ -11,6 +11,8 @@ describe('action.yml', () => {
       expect.arrayContaining([
         'prompt',
         'prompts-file',
+        'input-images',
+        'mask',
         'provider',
         'model',
         'base-url',

@@ -7,9 +7,10 @@ import {
   QuotaExceededError,
   type PictorClient,
 } from '@pictor/core';
-import { runBatch, type BatchReport } from '@pictor/core/batch';
+import { runBatch, type BatchEvent, type BatchReport, type ManifestWarning } from '@pictor/core/batch';
 import { createBatchProgress, displayPath, imageRows } from './batch-progress.js';
 import { readInputs } from './read-inputs.js';
+import { runEdits } from './run-edits.js';
 import { log } from './safe-log.js';
 import { writeSummary } from './write-summary.js';
 
@@ -35,8 +36,8 @@ function describeFailures(report: BatchReport): string {
 }
 
 /**
- * The Action: reads the inputs, runs the prompts through core's batch runner into `output-dir` (skipping what
- * its manifest already holds), logs one line per image, sets the outputs, writes the job summary, and fails
+ * The Action: reads the inputs, runs the prompts through core's batch runner — or, with `input-images`, through
+ * `runEdits` — into `output-dir` (skipping what its manifest already holds), logs one line per image, sets the outputs, writes the job summary, and fails
  * the step with the typed error's message. Every log line goes through `log` (no workflow command from a prompt
  * or a provider's message). Never throws.
  */
@@ -53,7 +54,7 @@ export async function run(): Promise<void> {
     });
     const progress = createBatchProgress(inputs.jobs.length);
     const stop = new AbortController();
-    const report = await runBatch({
+    const batch = {
       client,
       jobs: inputs.jobs,
       outDir: inputs.outputDir,
@@ -61,12 +62,20 @@ export async function run(): Promise<void> {
       fileName: inputs.fileName,
       signal: stop.signal,
       // Once per entry: the manifest is read once per run.
-      onWarning: (warning) => log.warning(warning.message),
-      onEvent: (event) => {
+      onWarning: (warning: ManifestWarning) => log.warning(warning.message),
+      onEvent: (event: BatchEvent) => {
         progress(event);
         if (event.type === 'failed' && stopsTheBatch(event.error)) stop.abort();
       },
-    });
+    };
+    const { edit } = inputs;
+    if (edit) {
+      const named = edit.images.map((image) => image.display).join(', ');
+      log.info(
+        `Editing ${edit.images.length} input image(s): ${named}${edit.mask ? `, mask ${edit.mask.display}` : ''}`,
+      );
+    }
+    const report = edit ? await runEdits({ ...batch, inputs: edit }) : await runBatch(batch);
 
     const rows = imageRows(report);
     const generated = rows.filter((r) => r.status === 'generated').length;
@@ -81,7 +90,10 @@ export async function run(): Promise<void> {
     log.info(
       `${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run.`,
     );
-    const target = `${client.provider} at ${client.baseURL}, model ${client.defaultModel ?? 'the provider default'}`;
+    const model = edit ? client.defaultEditModel : client.defaultModel;
+    const target =
+      `${client.provider} at ${client.baseURL}, model ${model ?? 'the provider default'}` +
+      (edit ? `, editing ${edit.images.map((image) => image.display).join(', ')}` : '');
     await writeSummary({ rows, report, target, manifest });
 
     if (failed > 0) {

@@ -10,12 +10,15 @@ import {
   type ProviderName,
 } from '@pictor/core';
 import { readFile } from 'node:fs/promises';
+import { readEditInputs, type EditInputs } from './edit-inputs.js';
 import { insideWorkspace, workspaceDir } from './workspace-path.js';
 
 /** What `run()` needs, read from the step's inputs. */
 export interface ActionInputs {
   client: PictorClientOptions & { provider: ProviderName };
   jobs: BatchJob[];
+  /** The images every prompt edits (`input-images`, `mask`); undefined for a generation. */
+  edit: EditInputs | undefined;
   outputDir: string;
   fileName: string | undefined;
   skipExisting: boolean;
@@ -147,7 +150,8 @@ async function readOutputDir(issues: FieldIssue[]): Promise<string> {
 
 /**
  * Reads and validates every input. Throws one `ValidationError` naming each bad input (`n`, `api-key`,
- * `prompts-file: line 3.steps`, `output-dir` outside the workspace, …) before anything touches the network.
+ * `prompts-file: line 3.steps`, `output-dir` or `input-images` outside the workspace, …) before anything touches
+ * the network. With `input-images`, the images are read here, once for every prompt.
  */
 export async function readInputs(apiKey: string): Promise<ActionInputs> {
   const issues: FieldIssue[] = [];
@@ -157,6 +161,7 @@ export async function readInputs(apiKey: string): Promise<ActionInputs> {
   const failOnPartial = booleanInput('fail-on-partial', true, issues);
   const outputDir = await readOutputDir(issues);
   const source = await readSource(issues);
+  const edit = await readEditInputs(optional('input-images'), optional('mask'), issues);
   if (issues.length || !source) throw new ValidationError(issues, 'inputs');
 
   const { input, text, format } = source;
@@ -174,6 +179,7 @@ export async function readInputs(apiKey: string): Promise<ActionInputs> {
   return {
     client,
     jobs,
+    edit,
     outputDir,
     fileName: optional('file-name'),
     skipExisting,
