@@ -7,11 +7,13 @@ import { jsonOnly } from './json-only.middleware.js';
 import { listenAddressFrom } from './listen-address.js';
 import { loopbackHostOnly } from './loopback-host-only.middleware.js';
 import { noSniff } from './no-sniff.middleware.js';
+import { noStreamReconnect } from './no-stream-reconnect.middleware.js';
 
 /**
  * Creates the app from `env`, closes it cleanly on SIGTERM/SIGINT and listens on `HOST` (default 127.0.0.1) and
  * `PORT` (default 3000). Without `APP_API_KEY` it refuses to start beyond loopback and answers only requests
- * addressed to a loopback name. Only JSON bodies are read; every answer carries `X-Content-Type-Options: nosniff`
+ * addressed to a loopback name. Only JSON bodies (and the edit's upload) are read; a reconnecting event stream
+ * gets 204; every answer carries `X-Content-Type-Options: nosniff`
  * and no `X-Powered-By`; every log line is cleaned of control characters and escape sequences.
  */
 export async function bootstrap(env: Env, options: NestApplicationOptions = {}): Promise<INestApplication> {
@@ -26,6 +28,7 @@ export async function bootstrap(env: Env, options: NestApplicationOptions = {}):
   app.use(noSniff);
   if (!keyed) app.use(loopbackHostOnly);
   app.use(jsonOnly);
+  app.use(noStreamReconnect);
   app.useBodyParser('json');
   app.enableShutdownHooks();
   await app.listen(port, host);

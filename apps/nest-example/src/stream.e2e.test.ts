@@ -139,6 +139,14 @@ describe('GET /images/stream', () => {
     expect(sandbox.stats.generations.openai).toBe(0);
   });
 
+  it('answers 204 to an EventSource reconnecting (Last-Event-ID), so it stops, and spends nothing', async () => {
+    const origin = await boot();
+    sandbox.stats.reset();
+    const res = await request(origin).get('/images/stream?prompt=a+fox').set('last-event-id', '3').expect(204);
+    expect(res.text).toBe('');
+    expect(sandbox.stats.generations.openai).toBe(0);
+  });
+
   it('counts toward THROTTLE_GENERATE_LIMIT, like a generation', async () => {
     const origin = await boot({ THROTTLE_GENERATE_LIMIT: '1', THROTTLE_TTL_SECONDS: '3600' });
     await allEvents(await open(origin, 'prompt=a+fox&partialImages=1').response);
