@@ -44,6 +44,11 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   apiKey: 'API key',
   fileName: '--file-name',
   deadlineMs: '--deadline',
+  stream: '--stream',
+  partialImages: '--partial-images',
+  images: '<image>...',
+  mask: '--mask',
+  inputFidelity: '--input-fidelity',
 };
 
 /** The provider flags of `generate`, `batch` and `models`. */
@@ -56,6 +61,16 @@ export interface ClientFlags {
   timeout?: number;
   deadline?: number;
 }
+
+/** The streaming flags of `generate` and `edit`. */
+export interface StreamFlags {
+  stream?: boolean;
+  partialImages?: number;
+  keepPartials?: boolean;
+}
+
+/** Previews per image asked for when `--stream` (or `--keep-partials`) is given without `--partial-images`. */
+export const DEFAULT_PARTIAL_IMAGES = 2;
 
 /** The output flags of `generate` and `batch`. */
 export interface OutputFlags {
@@ -80,6 +95,17 @@ export function addRequestOptions(command: Command): Command {
     .option('--negative-prompt <text>', 'what to keep out of the image')
     .addOption(new Option('-f, --format <format>', 'image format').choices(['png', 'jpeg', 'webp']))
     .option('--quality <quality>', 'quality, for OpenAI-style models (low, medium, high, standard, hd, auto)');
+}
+
+export function addStreamOptions(command: Command): Command {
+  return command
+    .optionsGroup('Streaming options:')
+    .option(
+      '--stream',
+      `show previews while the images are made (GPT image models; ${DEFAULT_PARTIAL_IMAGES} per image unless --partial-images)`,
+    )
+    .option('--partial-images <n>', 'previews per image, 0-3 (implies --stream)', integer(0, 3))
+    .option('--keep-partials', 'also save the previews, as <name>.partial-<k>.<ext> (implies --stream)');
 }
 
 export function addClientOptions(command: Command): Command {
@@ -136,4 +162,10 @@ export function requestFromFlags(flags: RequestFlags): Partial<ImageRequest> {
     quality: flags.quality,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<ImageRequest>;
+}
+
+/** `stream` and `partialImages` from the streaming flags; nothing when none was given. */
+export function streamFromFlags(flags: StreamFlags): Partial<Pick<ImageRequest, 'stream' | 'partialImages'>> {
+  if (!flags.stream && flags.partialImages === undefined && !flags.keepPartials) return {};
+  return { stream: true, partialImages: flags.partialImages ?? DEFAULT_PARTIAL_IMAGES };
 }

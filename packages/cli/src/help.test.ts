@@ -6,7 +6,7 @@ describe('pictor --help', () => {
   it('lists the commands, the environment variables and every exit code', async () => {
     const run = await runPictor(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['generate', 'batch', 'gallery', 'models', 'sandbox'])
+    for (const command of ['generate', 'edit', 'batch', 'gallery', 'models', 'sandbox'])
       expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     for (const name of ['TOGETHER_API_KEY', 'OPENAI_API_KEY', 'R9S_API_KEY', 'AI_STATS_API_KEY', 'PICTOR_API_KEY'])
       expect(run.stdout).toContain(name);
@@ -32,6 +32,22 @@ describe('pictor --help', () => {
         '--api-key-stdin',
         '--provider',
         '--base-url',
+        '--stream',
+        '--partial-images',
+        '--keep-partials',
+      ],
+    ],
+    [
+      'edit',
+      [
+        '<image>... <prompt>',
+        '--mask',
+        '--input-fidelity',
+        '--count',
+        '--size',
+        '--stream',
+        '--keep-partials',
+        '--out',
       ],
     ],
     ['batch', ['<file>', '--concurrency', '--no-resume', '--out', '--gallery', 'prompts.jsonl', 'prompts.yaml']],

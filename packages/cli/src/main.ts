@@ -3,6 +3,7 @@ import pkg from '../package.json' with { type: 'json' };
 import type { CommandContext } from './command-context.js';
 import { batchCommand } from './commands/batch-command.js';
 import { galleryCommand } from './commands/gallery-command.js';
+import { editCommand } from './commands/edit-command.js';
 import { generateCommand } from './commands/generate-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { sandboxCommand } from './commands/sandbox-command.js';
@@ -15,6 +16,8 @@ const HELP_FOOTER = `
 Examples:
   $ pictor generate "a lighthouse at dusk" -n 4 --gallery     # no key needed: the offline sandbox
   $ TOGETHER_API_KEY=… pictor generate "a lighthouse at dusk" --aspect 16:9
+  $ pictor generate "a lighthouse at dusk" --stream                # previews while it draws
+  $ pictor edit photo.png "make it a watercolour" --mask sky.png
   $ pictor batch prompts.jsonl --concurrency 4 --gallery
   $ pictor gallery ./images
   $ pictor models --provider together
@@ -48,7 +51,7 @@ export function createProgram(ctx: CommandContext): Command {
         write(`pictor: ${hideOptionValues(text.replace(/\n*$/, ''))} (see pictor --help)\n`),
     })
     .exitOverride();
-  for (const make of [generateCommand, batchCommand, galleryCommand, modelsCommand, sandboxCommand]) {
+  for (const make of [generateCommand, editCommand, batchCommand, galleryCommand, modelsCommand, sandboxCommand]) {
     program.addCommand(make(ctx).exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError());
   }
   program.hook('preAction', () => {

@@ -16,6 +16,18 @@ export const EMBEDDED_NOTICE =
   'No API key found: using the offline Pictor sandbox (deterministic placeholder art, not a real model). ' +
   'Set TOGETHER_API_KEY or pass --provider to use a real provider.';
 
+export interface OpenClientOptions {
+  /**
+   * Which stand-in of the embedded sandbox serves the command: Together (the default; FLUX models) or OpenAI, the
+   * one that edits and streams (GPT image models).
+   */
+  embedded?: 'together' | 'openai';
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The model of the embedded OpenAI stand-in: it generates, edits and streams. */
+export const EMBEDDED_OPENAI_MODEL = 'gpt-image-1.5';
+
 /**
  * Resolves the provider from flags, `--api-key-stdin` and the environment, and creates the core client; with no
  * key (or `--provider sandbox` and no base URL) it starts the sandbox in this process first and says so on
@@ -24,7 +36,7 @@ export const EMBEDDED_NOTICE =
 export async function openClient(
   flags: ClientFlags,
   ctx: CommandContext,
-  env: NodeJS.ProcessEnv = process.env,
+  { embedded = 'together', env = process.env }: OpenClientOptions = {},
 ): Promise<OpenClient> {
   const { term } = ctx;
   const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
@@ -56,7 +68,18 @@ export async function openClient(
       : `Using the offline Pictor sandbox, started in this process at ${sandbox.url} (deterministic placeholder art).`,
   );
   try {
-    const client = createPictorClient({ provider: 'sandbox', baseURL: sandbox.urls.together, ...tuning });
+    // The `sandbox` preset speaks Together's dialect; the OpenAI stand-in is reached as a custom OpenAI gateway.
+    const client =
+      embedded === 'openai'
+        ? createPictorClient({
+            provider: 'custom',
+            dialect: 'openai',
+            baseURL: sandbox.urls.openai,
+            apiKey: 'sandbox',
+            model: EMBEDDED_OPENAI_MODEL,
+            ...tuning,
+          })
+        : createPictorClient({ provider: 'sandbox', baseURL: sandbox.urls.together, ...tuning });
     const label = 'the embedded sandbox';
     ctx.errorContext.label = label;
     return {

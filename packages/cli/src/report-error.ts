@@ -25,18 +25,31 @@ export interface ErrorContext {
   verbose?: boolean;
   /** Also print `{ "error": … }` on stdout. */
   json?: boolean;
+  /** How this command's own arguments are named in validation errors, by request field (`images.1`, `mask`). */
+  fields?: Record<string, string>;
 }
 
-function validationLine(error: ValidationError): string {
+/** The flag or argument a request field came from: `images.1.size` → `image 2 (b.png).size`. */
+function fieldName(field: string, own: Record<string, string> = {}): string | undefined {
+  const parts = field.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const head = parts.slice(0, n).join('.');
+    const name = own[head] ?? FLAG_OF_FIELD[head];
+    if (name) return [name, ...parts.slice(n)].join('.');
+  }
+  return undefined;
+}
+
+function validationLine(error: ValidationError, fields?: Record<string, string>): string {
   const subject = /^Invalid ([^:]+):/.exec(error.message)?.[1] ?? 'request';
-  const issues = error.issues.map((i) => `${FLAG_OF_FIELD[i.field] ?? (i.field || subject)}: ${i.message}`);
+  const issues = error.issues.map((i) => `${fieldName(i.field, fields) ?? (i.field || subject)}: ${i.message}`);
   return `invalid ${subject}: ${issues.join('; ')}`;
 }
 
 /** The one line that explains an error, without the `pictor: error:` prefix. */
 export function describeError(error: unknown, context: ErrorContext = {}): string {
   const by = context.label ?? 'the provider';
-  if (ValidationError.isInstance(error)) return validationLine(error);
+  if (ValidationError.isInstance(error)) return validationLine(error, context.fields);
   if (AuthenticationError.isInstance(error)) {
     const hint = context.keySource ? `; check ${context.keySource}` : '';
     return `${by} refused the API key: ${error.message}${hint}`;
