@@ -168,6 +168,25 @@ describe('pictor edit', () => {
     expect(sandbox.stats.edits.openai ?? 0).toBe(0);
   });
 
+  it('takes an http(s) URL as an input: sent for the provider to fetch, recorded as the URL', async () => {
+    // A URL the sandbox issued (it fetches nothing else): a Together generation's URL item.
+    const answer = await fetch(`${sandbox.urls.together}/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'black-forest-labs/FLUX.1-schnell', prompt: 'a red barn', response_format: 'url' }),
+    });
+    const url = ((await answer.json()) as { data: Array<{ url: string }> }).data[0]!.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
+    sandbox.stats.reset();
+
+    const run = await pictor('edit', [url, 'make it snowy']);
+    expect(run.code, run.stderr).toBe(0);
+    const doc = parse(run.stdout);
+    expect(doc.inputs).toEqual([{ index: 0, url }]);
+    expect(doc.images).toHaveLength(1);
+    expect(sandbox.stats.edits.openai).toBe(1);
+  });
+
   it('prints one path per image and a summary without --json, like generate', async () => {
     const run = await runPictor(
       [
