@@ -1,4 +1,4 @@
-import type { FieldIssue } from '@pictor/core';
+import { sniffMediaType, type FieldIssue } from '@pictor/core';
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -33,6 +33,11 @@ async function readInput(input: string, file: ImageFile, issues: FieldIssue[]): 
       return undefined;
     }
     const bytes = await readFile(file.path);
+    // Which types a model takes is core's to say, per model; a file that is no image at all is refused here, once.
+    if (!sniffMediaType(bytes)) {
+      issues.push({ field: input, message: `${JSON.stringify(file.display)} is not an image (png, jpeg or webp)` });
+      return undefined;
+    }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return { bytes, name: basename(file.path), sha256, display: file.display };
   } catch (error) {

@@ -136,6 +136,30 @@ describe('dist/index.js with input-images', () => {
     expect(second.outputs).toMatchObject({ generated: '1', skipped: '0' });
   });
 
+  it('a model that cannot edit, or takes fewer images, fails each prompt naming the setting, with no request', async () => {
+    const workspace = await workspaceWithPhoto();
+    await writeFile(join(workspace, 'assets/second.png'), await inputPng('a blue sky'));
+    const before = calls();
+    const base = { prompt: 'a watercolour', provider: 'sandbox', 'base-url': sandbox.urls.together };
+    const schnell = await runLikeRunner(workspace, {
+      ...base,
+      'input-images': 'assets/photo.png',
+      model: 'black-forest-labs/FLUX.1-schnell',
+    });
+    expect(schnell.exitCode).toBe(1);
+    expect(schnell.stdout).toMatch(
+      /ValidationError: Invalid edit: model: black-forest-labs\/FLUX\.1-schnell does not edit/,
+    );
+    const kontext = await runLikeRunner(workspace, {
+      ...base,
+      'input-images': 'assets/*.png',
+      model: 'black-forest-labs/FLUX.1-kontext-pro',
+    });
+    expect(kontext.exitCode).toBe(1);
+    expect(kontext.stdout).toContain('ValidationError: Invalid edit: input-images: ');
+    expect(calls()).toBe(before);
+  });
+
   it.each([
     ['../*.png', 'input-images: must stay inside the workspace'],
     ['assets/*/../../*.png', 'input-images: must stay inside the workspace'],
@@ -143,12 +167,14 @@ describe('dist/index.js with input-images', () => {
     ['assets/linked/*.png', 'input-images: must stay inside the workspace'],
     ['assets/*.webp', 'input-images: no file matches "assets/*.webp"'],
     ['assets/photo.png, missing.png', 'input-images: no file matches "missing.png"'],
+    ['assets/notes.txt', 'input-images: "assets/notes.txt" is not an image (png, jpeg or webp)'],
   ])('refuses input-images %j before any request', async (pattern, message) => {
     const workspace = await workspaceWithPhoto();
     // A folder beside the workspace, and a link into it: whatever matches through it lies outside.
     const outside = await mkdtemp(join(tmpdir(), 'pictor-edit-outside-'));
     await writeFile(join(outside, 'secret.png'), await inputPng('a secret'));
     await symlink(outside, join(workspace, 'assets/linked'));
+    await writeFile(join(workspace, 'assets/notes.txt'), 'not a picture');
     const before = calls();
     const result = await runLikeRunner(workspace, {
       prompt: 'a watercolour',

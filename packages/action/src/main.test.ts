@@ -195,6 +195,9 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     [{ 'skip-existing': 'yes' }, 'skip-existing: must be true or false'],
     [{ 'output-dir': '../outside' }, 'output-dir: must be inside the workspace'],
     [{ 'output-dir': '/etc/pictor-images' }, 'output-dir: must be inside the workspace'],
+    [{ 'input-images': '../photo.png' }, 'input-images: must stay inside the workspace'],
+    [{ 'input-images': 'pictor-no-such-folder/*.png' }, 'input-images: no file matches "pictor-no-such-folder/*.png"'],
+    [{ mask: 'mask.png' }, 'mask: needs input-images'],
   ])('a bad input (%j) fails the step naming it, before any request', async (bad, message) => {
     const before = generations();
     await runWith({ prompt: 'a kite', 'output-dir': await freshDir(), ...bad });

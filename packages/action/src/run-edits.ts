@@ -36,8 +36,7 @@ function toInputError(error: ValidationError, inputs: EditInputs): ValidationErr
       const display = inputs.images[Number(image[1])]?.display ?? issue.field;
       return { field: 'input-images', message: `${JSON.stringify(display)} ${issue.message}` };
     }
-    if (issue.field === 'mask')
-      return { field: 'mask', message: `${JSON.stringify(inputs.mask?.display)} ${issue.message}` };
+    // `mask` and `model` keep their names: there is one mask, and the message is the model's rule.
     if (issue.field === 'images') return { field: 'input-images', message: issue.message };
     return issue;
   });
