@@ -5,8 +5,8 @@ import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureN8n } from './ensure-n8n.js';
 import { installAsCustomExtension } from './install-node-package.js';
-import { N8nInstance } from './n8n-instance.js';
-import { pictorCredential, pictorWorkflow } from './pictor-workflow.js';
+import { N8nInstance, type ExecutionResult } from './n8n-instance.js';
+import { pictorCredential, pictorPipeline, pictorWorkflow } from './pictor-workflow.js';
 
 const KEY = 'e2e-key-SECRET-5d0c2b7a91';
 const WRONG_KEY = 'e2e-wrong-key-SECRET-93ae10f4';
@@ -24,6 +24,7 @@ beforeAll(async () => {
   await n8n.importCredentials([
     pictorCredential('pictorGoodKey001', { provider: 'together', apiKey: KEY, baseUrl }),
     pictorCredential('pictorWrongKey01', { provider: 'together', apiKey: WRONG_KEY, baseUrl }),
+    pictorCredential('pictorOpenAiKey1', { provider: 'openai', apiKey: KEY, baseUrl: sandbox.urls.openai }),
   ]);
   await n8n.importWorkflows([
     pictorWorkflow({
@@ -44,6 +45,41 @@ beforeAll(async () => {
       credentialId: 'pictorWrongKey01',
       parameters: { prompt: 'a locked door' },
       continueOnFail: true,
+    }),
+    // Generate → Edit (its binary read back from n8n's filesystem storage, sent as multipart through n8n's HTTP)
+    // → an Edit asking for a field the items lack, with Continue On Fail.
+    pictorPipeline({
+      id: 'pictorEditChain1',
+      nodeType: NODE_TYPE,
+      credentialId: 'pictorOpenAiKey1',
+      steps: [
+        { name: 'Generate', parameters: { prompt: 'A lighthouse at dusk', size: '1:1', outputFormat: 'png' } },
+        {
+          name: 'Edit',
+          parameters: {
+            operation: 'edit',
+            model: { __rl: true, mode: 'id', value: 'gpt-image-1.5' },
+            binaryPropertyName: 'data',
+            prompt: 'Make the sky stormy',
+            size: 'custom',
+            width: 1536,
+            height: 1024,
+            outputFormat: 'png',
+            options: { binaryPropertyName: 'edited', inputFidelity: 'high' },
+          },
+        },
+        {
+          name: 'Edit Again',
+          parameters: { operation: 'edit', binaryPropertyName: 'data', prompt: 'Add a moon' },
+          continueOnFail: true,
+        },
+      ],
+    }),
+    pictorPipeline({
+      id: 'pictorEditNoBin1',
+      nodeType: NODE_TYPE,
+      credentialId: 'pictorOpenAiKey1',
+      steps: [{ name: 'Edit', parameters: { operation: 'edit', prompt: 'Make the sky stormy' } }],
     }),
   ]);
 });
@@ -111,5 +147,70 @@ describe('n8n-nodes-pictor in a real n8n (custom extension)', () => {
     expect(items[0]?.pairedItem).toEqual({ item: 0 });
     expect(`${run.stdout}\n${run.stderr}`).not.toContain(WRONG_KEY);
     expect(`${run.stdout}\n${run.stderr}`).not.toContain(KEY);
+  });
+});
+
+describe('Image → Edit in a real n8n (custom extension)', () => {
+  // One run of Generate → Edit → Edit Again serves the first two tests.
+  let run: ExecutionResult;
+  beforeAll(async () => {
+    sandbox.stats.reset();
+    run = await n8n.execute('pictorEditChain1');
+  });
+
+  it('Generate → Edit: the generated binary is edited into a new PNG of the requested size', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const [generated] = run.itemsOf('Generate');
+    const edited = run.itemsOf('Edit');
+    expect(edited).toHaveLength(1);
+    const binary = edited[0]?.binary?.edited;
+    expect(binary).toMatchObject({
+      mimeType: 'image/png',
+      fileExtension: 'png',
+      fileName: 'make-the-sky-stormy-random-0.png',
+    });
+    const stored = describeImage(n8n.binaryBytes(binary!));
+    const input = describeImage(n8n.binaryBytes(generated!.binary!.data!));
+    // The input was 1024x1024; the edit has the size asked for, and is a picture of its own.
+    expect(input).toMatchObject({ mediaType: 'image/png', width: 1024, height: 1024 });
+    expect(stored).toMatchObject({ mediaType: 'image/png', width: 1536, height: 1024, sha256: edited[0]?.json.sha256 });
+    expect(stored.sha256).not.toBe(input.sha256);
+    expect(edited[0]?.json).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-image-1.5',
+      prompt: 'Make the sky stormy',
+      width: 1536,
+      height: 1024,
+      warnings: [],
+    });
+    expect(edited[0]?.pairedItem).toEqual({ item: 0 });
+    // One multipart call to /images/edits, which the sandbox parsed and checked against OpenAI's spec.
+    expect(sandbox.stats.generations.openai).toBe(1);
+    expect(sandbox.stats.edits.openai).toBe(1);
+  });
+
+  it('a binary field the item lacks: an error item naming the field and the item, and no call', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const items = run.itemsOf('Edit Again');
+    expect(items).toHaveLength(1);
+    expect(items[0]?.binary).toBeUndefined();
+    expect(items[0]?.json.error).toBe("The item has no binary field 'data' [item 0]");
+    expect(items[0]?.pairedItem).toEqual({ item: 0 });
+    expect(sandbox.stats.edits.openai).toBe(1);
+  });
+
+  it('an item with no binary at all: the workflow fails with an error naming the field and the item', async () => {
+    sandbox.stats.reset();
+
+    const failed = await n8n.execute('pictorEditNoBin1');
+
+    // n8n exits 1 after a failed execution, though 2.41.1 now and then crashes (SIGSEGV) on the way out: not 0 is
+    // what holds. The execution it printed says what failed.
+    expect(failed.code).not.toBe(0);
+    expect(failed.execution.status).toBe('error');
+    expect(failed.execution.data.resultData.error?.message).toBe(
+      "This operation expects the node's input data to contain a binary file 'data', but none was found [item 0]",
+    );
+    expect(sandbox.stats.edits.openai).toBe(0);
   });
 });

@@ -43,3 +43,54 @@ export function pictorWorkflow(options: PictorWorkflowOptions) {
     connections: { Manual: { main: [[{ node: 'Pictor', type: 'main', index: 0 }]] } },
   };
 }
+
+/** One Pictor node of a pipeline: its name in the workflow and its parameters. */
+export interface PictorStep {
+  name: string;
+  parameters: Record<string, unknown>;
+  continueOnFail?: boolean;
+}
+
+export interface PictorPipelineOptions {
+  id: string;
+  nodeType: string;
+  credentialId: string;
+  /** Pictor nodes in a row, each fed the items of the one before it. */
+  steps: PictorStep[];
+}
+
+/** Manual Trigger → Pictor → Pictor …, e.g. a generation whose images an edit then changes. */
+export function pictorPipeline(options: PictorPipelineOptions) {
+  const names = ['Manual', ...options.steps.map((step) => step.name)];
+  const nodes = options.steps.map((step, index) => ({
+    id: `${options.id}-${index}`,
+    name: step.name,
+    type: options.nodeType,
+    typeVersion: 1,
+    position: [240 * (index + 1), 0],
+    parameters: step.parameters,
+    credentials: { pictorApi: { id: options.credentialId, name: `Pictor ${options.credentialId}` } },
+    ...(step.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+  }));
+  const connections = Object.fromEntries(
+    names.slice(0, -1).map((from, index) => [from, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
+  );
+  return {
+    id: options.id,
+    name: `Pictor ${options.id}`,
+    active: false,
+    settings: {},
+    nodes: [
+      {
+        id: `${options.id}-trigger`,
+        name: 'Manual',
+        type: 'n8n-nodes-base.manualTrigger',
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: {},
+      },
+      ...nodes,
+    ],
+    connections,
+  };
+}
