@@ -11,6 +11,11 @@ export type {
   PartialImage,
 } from './client/generate-images.js';
 export type { ReadInputFile } from './client/read-input-file.js';
+export type { CostEstimate } from './client/estimate-cost.js';
+export { createBudget, type Budget } from './cost/budget.js';
+export { DEFAULT_PRICES } from './cost/default-prices.js';
+export { priceEntriesSchema, priceFor, type PriceEntry, type PriceRule } from './cost/price-table.js';
+export { estimateCallUsd, type Cost } from './cost/estimate-cost.js';
 export type { EditRequest, ImageInput, InputImageInfo } from './request/edit-request.js';
 
 export {

@@ -1,3 +1,4 @@
+import { priceEntriesSchema, type PriceEntry } from '../cost/price-table.js';
 import * as z from 'zod/v4/mini';
 import { ValidationError } from '../errors/index.js';
 import { MAX_DEADLINE_MS } from './with-deadline.js';
@@ -57,6 +58,13 @@ export interface PictorClientOptions {
   maxResponseBytes?: number;
   /** Told before every retry. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The most this client may spend, in USD, over all its calls: a call whose estimated cost would pass it is not
+   * sent (`BudgetExceededError`). Needs a price for the model (the defaults or `prices`).
+   */
+  maxCost?: number;
+  /** Prices of your own, before the built-in table (`DEFAULT_PRICES`): negotiated rates, a gateway's, a new model. */
+  prices?: PriceEntry[];
 }
 
 /** Visible ASCII: what a bearer token is made of; a line break or NUL in it would split or break the header. */
@@ -110,6 +118,8 @@ const optionsSchema = z.strictObject({
   ),
   maxResponseBytes: z._default(z.number().check(z.int(), z.positive()), 512 * 1024 * 1024),
   onRetry: z.optional(z.custom<(event: RetryEvent) => void>((v) => typeof v === 'function', 'must be a function')),
+  maxCost: z.optional(z.number().check(z.minimum(0), z.maximum(1_000_000))),
+  prices: z.optional(priceEntriesSchema),
 });
 
 export type ResolvedClientOptions = z.output<typeof optionsSchema> & { preset: ProviderPreset; baseURL: string };

@@ -18,6 +18,9 @@ import {
 } from './generate-images.js';
 import type { EditRequest } from '../request/edit-request.js';
 import type { ReadInputFile } from './read-input-file.js';
+import { estimateGeneration, type CostEstimate } from './estimate-cost.js';
+import { createBudget, type Budget } from '../cost/budget.js';
+import type { PriceEntry } from '../cost/price-table.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface PictorClient {
@@ -28,6 +31,8 @@ export interface PictorClient {
   readonly defaultModel: string | undefined;
   /** The model used when an edit names none. */
   readonly defaultEditModel: string | undefined;
+  /** The client's own budget (the `maxCost` option), with what it has spent so far. */
+  readonly budget: Budget | undefined;
   /**
    * Generates `n` images for a prompt. Rejects with `ValidationError` before any network call when the request
    * is invalid (a request `normalizeRequest` returned is trusted as it is); batches above the model's per-call
@@ -41,6 +46,11 @@ export interface PictorClient {
    * uses `image_url` or `reference_images`. The result is a generation's, with `inputs` described by hash.
    */
   edit(request: EditRequest, options?: GenerateOptions): Promise<GenerateResult>;
+  /**
+   * What `generate(request)` would do and cost — calls, images, sizes, the estimated cost — without any network
+   * call. Throws `ValidationError` as `generate()` would.
+   */
+  estimateCost(request: ImageRequest | NormalizedRequest): CostEstimate;
   /** The provider's image models (`GET /models`); `imageOnly: false` lists every model. */
   listModels(options?: { signal?: AbortSignal; imageOnly?: boolean; deadlineMs?: number }): Promise<ModelInfo[]>;
   /** Closes the client's connection pool (not a transport or dispatcher you passed in). Safe to call twice. */
@@ -129,6 +139,8 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
     },
     onRetry: opts.onRetry,
     readFile: runtime.readFile,
+    prices: (opts.prices ?? []) as PriceEntry[],
+    budget: opts.maxCost === undefined ? undefined : createBudget(opts.maxCost),
   };
   let closed: Promise<void> | undefined;
 
@@ -138,11 +150,13 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
     baseURL: opts.baseURL,
     defaultModel: opts.preset.defaultModel,
     defaultEditModel: opts.preset.defaultEditModel,
+    budget: ctx.budget,
     generate: (request, generateOptions = {}) =>
       withDeadline(
         { ms: generateOptions.deadlineMs ?? opts.deadlineMs, signal: generateOptions.signal, what: 'generate()' },
         (signal) => generateImages(ctx, request, { ...generateOptions, signal }),
       ),
+    estimateCost: (request) => estimateGeneration(opts.preset, request, ctx.prices),
     edit: (request, editOptions = {}) =>
       withDeadline(
         { ms: editOptions.deadlineMs ?? opts.deadlineMs, signal: editOptions.signal, what: 'edit()' },

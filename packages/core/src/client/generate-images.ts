@@ -12,6 +12,10 @@ import { readInputImages } from '../images/input-images.js';
 import { sniffMediaType } from '../images/sniff-media-type.js';
 import type { RawPartialImage } from '../http/image-events.js';
 import { readInputFiles, type ReadInputFile } from './read-input-file.js';
+import { callBudget, priceCalls, sumCosts } from './call-pricing.js';
+import type { Budget } from '../cost/budget.js';
+import type { Cost } from '../cost/estimate-cost.js';
+import type { PriceEntry } from '../cost/price-table.js';
 import { postImagesCall, type RawImageItem } from '../http/post-images-call.js';
 import type { ProviderName, ProviderPreset } from '../request/providers.js';
 import type { PictorWarning } from '../request/warnings.js';
@@ -30,6 +34,10 @@ export interface GenerateOptions {
    * streams). Previews are not part of the result; if a call is retried, its previews start again.
    */
   onPartialImage?: (partial: PartialImage) => void;
+  /** This generation's budget in USD: a call that would pass it is not sent (`BudgetExceededError`). */
+  maxCost?: number | undefined;
+  /** A budget shared with other calls (`createBudget`); applies with `maxCost` and the client's own. */
+  budget?: Budget | undefined;
 }
 
 /** A preview of an image while it is being made. */
@@ -58,6 +66,10 @@ export interface CallInfo {
   seed: number | undefined;
   /** Whether the call produced its images. */
   ok: boolean;
+  /** What the provider reported for this call. */
+  usage: Record<string, unknown> | undefined;
+  /** What it cost: from `usage` where the price is per token and usage was reported, else estimated; 0 if not sent. */
+  cost: Cost;
 }
 
 /** An image that could not be produced, and why. */
@@ -85,6 +97,8 @@ export interface GenerateResult {
   calls: CallInfo[];
   /** Token or image usage where the provider reports it (numbers summed across calls). */
   usage: Record<string, unknown> | undefined;
+  /** The calls' costs summed: `unknown` if any call's price is, `usage` when every one came from reported usage. */
+  cost: Cost;
   /** An edit's input images, described (bytes by size and SHA-256, URLs by themselves); never their bytes. */
   inputs?: InputImageInfo[];
   /** An edit's mask, described like the inputs. */
@@ -104,6 +118,10 @@ export interface GenerateContext {
     resolveHost?: ResolveHost | undefined;
   };
   onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** The user's prices, before the defaults. */
+  prices: readonly PriceEntry[];
+  /** The client's budget, shared by every call it makes. */
+  budget?: Budget | undefined;
   /** Reads `{ path }` inputs (the Node entry's). */
   readFile?: ReadInputFile | undefined;
 }
@@ -126,6 +144,7 @@ async function toImage(
   request: NormalizedRequest,
   warnings: PictorWarning[],
   signal: AbortSignal | undefined,
+  share: { call: CallInfo; of: number },
 ): Promise<GeneratedImage> {
   let bytes = item.bytes;
   let declared: string | undefined = request.outputFormat ? `image/${request.outputFormat}` : undefined;
@@ -157,7 +176,22 @@ async function toImage(
     // The URL as served (a signed URL's signature stays), but never the key, should a gateway put it there.
     url: item.url === undefined ? undefined : ctx.http.redact(item.url),
     revisedPrompt: item.revisedPrompt,
+    // Each image of a call carries an even share of what the call reported and cost.
+    usage: shareOf(share.call.usage, share.of),
+    cost: { ...share.call.cost, usd: share.call.cost.usd === undefined ? undefined : share.call.cost.usd / share.of },
   });
+}
+
+function shareOf(usage: Record<string, unknown> | undefined, of: number): Record<string, unknown> | undefined {
+  if (!usage || of === 1) return usage;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(usage)) {
+    if (typeof value === 'number') out[key] = value / of;
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      out[key] = shareOf(value as Record<string, unknown>, of);
+    }
+  }
+  return out;
 }
 
 /** Validates, plans, sends every call under the client's concurrency cap, and decodes what comes back. */
@@ -210,6 +244,7 @@ async function runPlan(
   const failures: ImageFailure[] = [];
   const calls: CallInfo[] = [];
   let usage: Record<string, unknown> | undefined;
+  const pricing = priceCalls(ctx.provider.name, plan, request, [ctx.budget, callBudget(options)], ctx.prices);
   const onPartialImage = options.onPartialImage;
   const onPartial = onPartialImage
     ? (raw: RawPartialImage) => {
@@ -232,15 +267,24 @@ async function runPlan(
           durationMs: 0,
           seed: call.seed,
           ok: false,
+          usage: undefined,
+          cost: { usd: 0, basis: 'estimate' },
         };
         calls.push(info);
+        let reserved: number | undefined;
         try {
+          reserved = pricing.reserve(call);
           const outcome = await postImagesCall(ctx.http, call, plan.dialect, {
             policy: ctx.policy,
             signal: options.signal,
             onRetry: ctx.onRetry,
             onPartial,
+          }).catch((error: unknown) => {
+            pricing.release(reserved as number);
+            throw error;
           });
+          info.usage = outcome.usage;
+          info.cost = pricing.settle(call, reserved, outcome.usage);
           info.id = outcome.responseId;
           info.requestId = outcome.requestId;
           info.attempts = outcome.attempts;
@@ -263,7 +307,8 @@ async function runPlan(
               return;
             }
             try {
-              const image = await toImage(ctx, item, index, call.seed, request, warnings, options.signal);
+              const share = { call: info, of: call.n };
+              const image = await toImage(ctx, item, index, call.seed, request, warnings, options.signal, share);
               images.push(image);
               options.onImage?.(image);
             } catch (error) {
@@ -297,5 +342,6 @@ async function runPlan(
     warnings,
     calls,
     usage,
+    cost: sumCosts(calls.filter((c) => c.ok).map((c) => c.cost)),
   };
 }

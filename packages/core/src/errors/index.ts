@@ -18,3 +18,4 @@ export { ConnectionError, TimeoutError } from './connection-error.js';
 export { AbortError } from './abort-error.js';
 export { ResponseValidationError } from './response-validation-error.js';
 export { DownloadError, type DownloadFailure } from './download-error.js';
+export { BudgetExceededError } from './budget-exceeded-error.js';

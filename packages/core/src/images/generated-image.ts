@@ -16,6 +16,10 @@ export interface GeneratedImageInit {
   /** Where the provider served it, when it answered with URLs (they expire). */
   url?: string | undefined;
   revisedPrompt?: string | undefined;
+  /** This image's share of its call's reported usage (the call's usage divided by its images). */
+  usage?: Record<string, unknown> | undefined;
+  /** This image's share of its call's cost. */
+  cost?: { usd: number | undefined; basis: 'usage' | 'estimate' | 'unknown' } | undefined;
 }
 
 /** One decoded image. `base64` is computed on demand; `toJSON()` leaves the bytes out. */
@@ -30,6 +34,8 @@ export class GeneratedImage implements GeneratedImageInit {
   readonly seed: number | undefined;
   readonly url: string | undefined;
   readonly revisedPrompt: string | undefined;
+  readonly usage: Record<string, unknown> | undefined;
+  readonly cost: { usd: number | undefined; basis: 'usage' | 'estimate' | 'unknown' } | undefined;
 
   constructor(init: GeneratedImageInit) {
     this.index = init.index;
@@ -42,6 +48,8 @@ export class GeneratedImage implements GeneratedImageInit {
     this.seed = init.seed;
     this.url = init.url;
     this.revisedPrompt = init.revisedPrompt;
+    this.usage = init.usage;
+    this.cost = init.cost;
   }
 
   /** The bytes as base64 text (computed each time it is read). */
@@ -61,6 +69,8 @@ export class GeneratedImage implements GeneratedImageInit {
       seed: this.seed,
       url: this.url,
       revisedPrompt: this.revisedPrompt,
+      usage: this.usage,
+      cost: this.cost,
     };
   }
 }

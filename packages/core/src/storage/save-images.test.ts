@@ -35,6 +35,7 @@ function result(prompt: string, count: number, extra: Partial<GenerateResult> = 
     warnings: [],
     calls: [],
     usage: undefined,
+    cost: { usd: undefined, basis: 'unknown' },
     ...extra,
   };
 }
