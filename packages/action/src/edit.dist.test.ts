@@ -59,6 +59,7 @@ describe('dist/index.js with input-images', () => {
     expect(first.stdout).toContain('Editing 1 input image(s): assets/photo.png\n');
     expect(first.outputs).toMatchObject({ count: '1', generated: '1', skipped: '0', failed: '0' });
     const [edited] = JSON.parse(first.outputs.images!) as string[];
+    expect(edited).toMatch(/^edited\/the-same-scene-in-watercolour-[0-9a-f]{8}-edit-0\.\w+$/);
     const editedBytes = await readFile(join(workspace, edited!));
     const image = describeImage(editedBytes);
     expect([image.width, image.height]).toEqual([512, 384]);
@@ -91,6 +92,27 @@ describe('dist/index.js with input-images', () => {
     expect(third.outputs).toMatchObject({ count: '1', generated: '1', skipped: '0' });
     const [reedited] = JSON.parse(third.outputs.images!) as string[];
     expect(sha256(await readFile(join(workspace, reedited!)))).not.toBe(sha256(editedBytes));
+  });
+
+  it('an edit and a generation of the same prompt, settings and model share a folder, each keeping its files', async () => {
+    const workspace = await workspaceWithPhoto();
+    const generate = {
+      prompt: 'a harbour at noon',
+      provider: 'sandbox',
+      'base-url': sandbox.urls.together,
+      model: 'black-forest-labs/FLUX.2-pro',
+      seed: '5',
+    };
+    const edit = { ...generate, 'input-images': 'assets/photo.png' };
+    const runs = [generate, edit, generate, edit];
+    const results = [];
+    for (const inputs of runs) results.push(await runLikeRunner(workspace, inputs));
+    for (const result of results) expect(result.exitCode, result.stdout).toBe(0);
+    expect(results.map((r) => r.outputs.generated)).toEqual(['1', '1', '0', '0']);
+    const [generated, edited] = results.slice(0, 2).map((r) => (JSON.parse(r.outputs.images!) as string[])[0]!);
+    expect(generated).not.toBe(edited);
+    expect(JSON.parse(results[2]!.outputs.images!)).toEqual([generated]);
+    expect(JSON.parse(results[3]!.outputs.images!)).toEqual([edited]);
   });
 
   it('edits with a mask on the OpenAI dialect, and a changed mask edits again', async () => {

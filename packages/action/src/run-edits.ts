@@ -27,6 +27,11 @@ export interface RunEditsOptions {
 
 /** Prompts edited at once, as core's batch runs generations. */
 const CONCURRENCY = 2;
+/**
+ * Core's `{key}` leaves the inputs out, so an edit's default name differs from a generation's of the same prompt
+ * and settings: core rewrites the files its own key owns, and would otherwise overwrite that generation's.
+ */
+const EDIT_FILE_NAME = '{slug}-{key}-edit-{index}';
 
 /** Core's field names for an edit's inputs → what the user wrote, so an error names the input and the file. */
 function toInputError(error: ValidationError, inputs: EditInputs): ValidationError {
@@ -88,7 +93,10 @@ export async function runEdits(options: RunEditsOptions): Promise<BatchReport> {
         .catch((error: unknown) => {
           throw ValidationError.isInstance(error) ? toInputError(error, inputs) : error;
         });
-      const saved = await saveImages(result, dir, { fileName: job.fileName ?? options.fileName, manifest: false });
+      const saved = await saveImages(result, dir, {
+        fileName: job.fileName ?? options.fileName ?? EDIT_FILE_NAME,
+        manifest: false,
+      });
       await record({
         ...saved.entry,
         key,
