@@ -10,6 +10,7 @@ import { planGeneration, type GenerationPlan } from '../request/plan-generation.
 import { inputImageInfo, splitEditRequest, type EditRequest, type InputImageInfo } from '../request/edit-request.js';
 import { readInputImages } from '../images/input-images.js';
 import { sniffMediaType } from '../images/sniff-media-type.js';
+import { hasContentCredentials } from '../images/content-credentials.js';
 import type { RawPartialImage } from '../http/image-events.js';
 import { readInputFiles, type ReadInputFile } from './read-input-file.js';
 import { callBudget, priceCalls, sumCosts } from './call-pricing.js';
@@ -176,6 +177,7 @@ async function toImage(
     // The URL as served (a signed URL's signature stays), but never the key, should a gateway put it there.
     url: item.url === undefined ? undefined : ctx.http.redact(item.url),
     revisedPrompt: item.revisedPrompt,
+    contentCredentials: hasContentCredentials(bytes),
     // Each image of a call carries an even share of what the call reported and cost.
     usage: shareOf(share.call.usage, share.of),
     cost: { ...share.call.cost, usd: share.call.cost.usd === undefined ? undefined : share.call.cost.usd / share.of },

@@ -20,6 +20,8 @@ export interface GeneratedImageInit {
   usage?: Record<string, unknown> | undefined;
   /** This image's share of its call's cost. */
   cost?: { usd: number | undefined; basis: 'usage' | 'estimate' | 'unknown' } | undefined;
+  /** Whether the bytes carry C2PA content credentials (kept as they are: Pictor never re-encodes). */
+  contentCredentials?: boolean | undefined;
 }
 
 /** One decoded image. `base64` is computed on demand; `toJSON()` leaves the bytes out. */
@@ -36,6 +38,7 @@ export class GeneratedImage implements GeneratedImageInit {
   readonly revisedPrompt: string | undefined;
   readonly usage: Record<string, unknown> | undefined;
   readonly cost: { usd: number | undefined; basis: 'usage' | 'estimate' | 'unknown' } | undefined;
+  readonly contentCredentials: boolean;
 
   constructor(init: GeneratedImageInit) {
     this.index = init.index;
@@ -50,6 +53,7 @@ export class GeneratedImage implements GeneratedImageInit {
     this.revisedPrompt = init.revisedPrompt;
     this.usage = init.usage;
     this.cost = init.cost;
+    this.contentCredentials = init.contentCredentials ?? false;
   }
 
   /** The bytes as base64 text (computed each time it is read). */
@@ -71,6 +75,7 @@ export class GeneratedImage implements GeneratedImageInit {
       revisedPrompt: this.revisedPrompt,
       usage: this.usage,
       cost: this.cost,
+      contentCredentials: this.contentCredentials,
     };
   }
 }

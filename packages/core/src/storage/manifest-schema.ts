@@ -30,6 +30,12 @@ export const manifestEntrySchema = z.looseObject({
   createdAt: z.string(),
   images: z.array(manifestImageSchema),
   failures: z.optional(z.array(z.looseObject({ index: count, error: z.string() }))),
+  cost: z.optional(
+    z.looseObject({
+      usd: z.nullable(z.number().check(z.minimum(0))),
+      basis: z.enum(['usage', 'estimate', 'unknown']),
+    }),
+  ),
 });
 
 export const manifestSchema = z.looseObject({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as z from 'zod/v4/mini';
 import { PictorError } from '../errors/index.js';
 import type { NormalizedRequest } from '../request/image-request.js';
+import type { InputImageInfo } from '../request/edit-request.js';
 import { matchesRecord } from './folder-file.js';
 import { isPlainFileName, manifestSchema } from './manifest-schema.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -23,6 +24,12 @@ export interface ManifestImage {
   bytes: number;
   url?: string;
   revisedPrompt?: string;
+  /** This image's share of its call's cost, in USD, and how it was known. */
+  cost?: { usd: number | null; basis: 'usage' | 'estimate' | 'unknown' };
+  /** This image's share of the usage its call reported. */
+  usage?: Record<string, unknown>;
+  /** The file carries C2PA content credentials, saved byte for byte. */
+  contentCredentials?: true;
 }
 
 /** One generation (one request) in a folder. */
@@ -38,6 +45,15 @@ export interface ManifestEntry {
   images: ManifestImage[];
   /** Images that could not be produced, by index. */
   failures?: Array<{ index: number; error: string }>;
+  /** `edit` for an edit (absent: a generation). */
+  operation?: 'edit';
+  /** An edit's input images and mask, by hash (or URL): never their bytes. */
+  inputs?: InputImageInfo[];
+  mask?: InputImageInfo;
+  /** What the generation cost, in USD (null: unknown), and how it was known. */
+  cost?: { usd: number | null; basis: 'usage' | 'estimate' | 'unknown' };
+  /** The usage the provider reported, summed over calls. */
+  usage?: Record<string, unknown>;
 }
 
 export interface Manifest {
@@ -78,9 +94,23 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** The key of a request in a manifest: sha256 of its canonical JSON with the provider and model. */
-export function requestKey(provider: string, model: string, request: NormalizedRequest): string {
-  const text = JSON.stringify(canonical({ provider, model, request: { ...request, model } }));
+/**
+ * The key of a request in a manifest: sha256 of its canonical JSON with the provider and model. An edit's key also
+ * holds its inputs (and mask) by hash or URL, so a changed input image is a new key and an edit is never taken
+ * for a generation of the same prompt.
+ */
+export function requestKey(
+  provider: string,
+  model: string,
+  request: NormalizedRequest,
+  edit?: { inputs: readonly InputImageInfo[]; mask?: InputImageInfo | undefined },
+): string {
+  const inputs = edit && {
+    operation: 'edit',
+    inputs: edit.inputs.map((i) => i.sha256 ?? i.url),
+    mask: edit.mask && (edit.mask.sha256 ?? edit.mask.url),
+  };
+  const text = JSON.stringify(canonical({ provider, model, request: { ...request, model }, ...inputs }));
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -65,6 +65,23 @@ describe('saveImages', () => {
     });
   });
 
+  it("records an edit's inputs by hash under a key of its own, and the cost", async () => {
+    const inputs = [{ index: 0, mediaType: 'image/png', byteLength: 10, width: 6, height: 4, sha256: 'a'.repeat(64) }];
+    const plain = await saveImages(result('same prompt', 1), dir);
+    const edited = await saveImages(
+      result('same prompt', 1, { operation: 'edit', inputs, cost: { usd: 0.04, basis: 'estimate' } }),
+      dir,
+    );
+    const changed = await saveImages(
+      result('same prompt', 1, { operation: 'edit', inputs: [{ ...inputs[0]!, sha256: 'b'.repeat(64) }] }),
+      dir,
+    );
+    expect(new Set([plain.key, edited.key, changed.key]).size).toBe(3);
+    const entry = (await readManifest(dir)).entries.find((e) => e.key === edited.key)!;
+    expect(entry).toMatchObject({ operation: 'edit', inputs, cost: { usd: 0.04, basis: 'estimate' } });
+    expect(JSON.stringify(entry)).not.toMatch(/"bytes":\s*\{/);
+  });
+
   it('never overwrites a file of another request or of the user when a pattern names them alike', async () => {
     await writeFile(join(dir, 'shot-0.png'), 'the user’s own file');
     const saved = await Promise.all(

@@ -38,12 +38,14 @@ export interface SaveResult {
 /**
  * Writes each image of a result atomically (temporary file, then rename) with the extension of its sniffed
  * media type, then records the generation in `manifest.json` (also atomically): prompt, model, provider,
- * parameters, and per image its file, seed, sha256, media type and size. Failed images are listed by index.
+ * parameters, cost and usage, an edit's inputs by hash, and per image its file, seed, sha256, media type, size and
+ * share of the cost. Failed images are listed by index.
  */
 export async function saveImages(result: GenerateResult, dir: string, options: SaveOptions = {}): Promise<SaveResult> {
   const folder = resolve(dir);
   await mkdir(folder, { recursive: true });
-  const key = requestKey(result.provider, result.model, result.request);
+  const edit = result.operation === 'edit' ? { inputs: result.inputs ?? [], mask: result.mask } : undefined;
+  const key = requestKey(result.provider, result.model, result.request, edit);
   const pattern = options.fileName ?? DEFAULT_FILE_NAME;
   const images: SavedImage[] = [];
   // Names this request already holds may be rewritten; any other existing file is never overwritten.
@@ -76,6 +78,9 @@ export async function saveImages(result: GenerateResult, dir: string, options: S
       bytes: image.bytes.length,
       ...(image.url ? { url: image.url } : {}),
       ...(image.revisedPrompt ? { revisedPrompt: image.revisedPrompt } : {}),
+      ...(image.cost ? { cost: { usd: image.cost.usd ?? null, basis: image.cost.basis } } : {}),
+      ...(image.usage ? { usage: image.usage } : {}),
+      ...(image.contentCredentials ? { contentCredentials: true } : {}),
     });
   }
   const { prompt, ...parameters } = result.request;
@@ -90,6 +95,9 @@ export async function saveImages(result: GenerateResult, dir: string, options: S
     ...(result.failures.length
       ? { failures: result.failures.map((f) => ({ index: f.index, error: f.error.message })) }
       : {}),
+    ...(edit ? { operation: 'edit' as const, inputs: edit.inputs, ...(edit.mask ? { mask: edit.mask } : {}) } : {}),
+    ...(result.cost ? { cost: { usd: result.cost.usd ?? null, basis: result.cost.basis } } : {}),
+    ...(result.usage ? { usage: result.usage } : {}),
   };
   let manifestPath: string | undefined;
   if (options.manifest !== false) {
