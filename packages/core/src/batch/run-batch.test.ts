@@ -150,3 +150,39 @@ describe('runBatch', () => {
     expect(manifest.entries.flatMap((e) => e.images.map((i) => i.file)).sort()).toEqual(onDisk);
   });
 });
+
+describe('runBatch edits and budgets', () => {
+  const jobs = (...prompts: string[]) =>
+    prompts.map((prompt, i) => ({ line: i + 1, request: normalizeRequest({ prompt }) }));
+
+  it('edits the same inputs with every prompt, and resumes only while the inputs are the same', async () => {
+    const { makePng } = await import('../__fixtures__/make-png.js');
+    const first = makePng(16, 16, 1);
+    const edit = (image: Buffer) =>
+      runBatch({ client, jobs: jobs('dusk', 'dawn'), outDir: dir, edit: { images: [image] } });
+
+    const made = await edit(first);
+    expect(made.generated).toBe(2);
+    const sent = server.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(sent.map((b) => [b.model, b.image_url])).toEqual([
+      ['black-forest-labs/FLUX.2-pro', `data:image/png;base64,${first.toString('base64')}`],
+      ['black-forest-labs/FLUX.2-pro', `data:image/png;base64,${first.toString('base64')}`],
+    ]);
+    const entry = (await readManifest(dir)).entries[0]!;
+    expect(entry).toMatchObject({ operation: 'edit', inputs: [{ index: 0, mediaType: 'image/png', width: 16 }] });
+
+    expect((await edit(first)).skipped).toBe(2);
+    expect(server.requests).toHaveLength(2);
+    expect((await edit(makePng(16, 16, 2))).generated).toBe(2);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('stops at its budget: the prompts that fit are saved, the rest fail with the typed error, none over it is sent', async () => {
+    // FLUX.1 [schnell] at 1024×1024: 1.048576 MP × $0.0027 = $0.00283 a prompt; $0.006 pays for two.
+    const report = await runBatch({ client, jobs: jobs('a', 'b', 'c'), outDir: dir, maxCost: 0.006, concurrency: 1 });
+    expect([report.generated, report.failed]).toEqual([2, 1]);
+    expect(report.failures[0]!.error.name).toBe('BudgetExceededError');
+    expect(server.requests).toHaveLength(2);
+    expect((await readManifest(dir)).entries).toHaveLength(2);
+  });
+});

@@ -17,6 +17,11 @@ import {
 } from '../storage/manifest.js';
 import { saveImages, type SavedImage, type SaveResult } from '../storage/save-images.js';
 import type { BatchJob } from './parse-batch-file.js';
+import { createBudget } from '../cost/budget.js';
+import { nodeReadFile } from '../client/node-read-file.js';
+import { readInputFiles } from '../client/read-input-file.js';
+import { readInputImages } from '../images/input-images.js';
+import { inputImageInfo, type ImageInput, type InputImage } from '../request/edit-request.js';
 
 /** What became of one prompt of a batch. */
 export interface BatchOutcome {
@@ -59,6 +64,14 @@ export interface RunBatchOptions {
   onEvent?: (event: BatchEvent) => void;
   /** Told once per manifest entry left out (a file outside the folder), before the first prompt. */
   onWarning?: (warning: ManifestWarning) => void;
+  /**
+   * Edits these images with every prompt instead of generating. Read and checked once, before the first call; a
+   * prompt is skipped only when the manifest holds it for these very inputs (keyed by their hashes).
+   */
+  edit?: { images: ImageInput[]; mask?: ImageInput | undefined } | undefined;
+  /** The batch's budget in USD: a call that would pass it is not sent, and the prompts after it fail with
+   * `BudgetExceededError`; everything made before is saved. */
+  maxCost?: number | undefined;
 }
 
 /** A batch's outcome. */
@@ -91,6 +104,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const { client, jobs } = options;
   const dir = resolve(options.outDir);
   const requests = validateJobs(jobs, options.fileName);
+  const edit = options.edit && (await readEditInputs(options.edit));
+  const budget = options.maxCost === undefined ? undefined : createBudget(options.maxCost);
   await mkdir(dir, { recursive: true });
   const manifest = await readManifest(dir, options.onWarning ? { onWarning: options.onWarning } : {});
 
@@ -110,8 +125,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         if (options.signal?.aborted) return;
         const outcome = outcomes[position]!;
         const request = requests[position]!;
-        const model = request.model ?? client.defaultModel ?? '';
-        const key = requestKey(client.provider, model, request);
+        const model = request.model ?? (edit ? client.defaultEditModel : client.defaultModel) ?? '';
+        const key = requestKey(client.provider, model, request, edit?.info);
         if (options.skipExisting !== false) {
           const entry = await findCompleteEntry(dir, key, manifest);
           if (entry) {
@@ -122,7 +137,10 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
           }
         }
         try {
-          const result = await client.generate(request, options.signal ? { signal: options.signal } : {});
+          const callOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(budget ? { budget } : {}) };
+          const result = edit
+            ? await client.edit({ ...request, images: edit.images, mask: edit.mask }, callOptions)
+            : await client.generate(request, callOptions);
           const saved = await saveImages(result, dir, { fileName: job.fileName ?? options.fileName });
           outcome.images = saved.images;
           outcome.warnings = result.warnings;
@@ -140,6 +158,19 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     ),
   );
   return reportOf(outcomes, options.signal?.aborted ?? false, join(dir, MANIFEST_FILE));
+}
+
+/** An edit's inputs read once: the bytes every prompt sends, and their descriptions for the manifest key. */
+async function readEditInputs(edit: NonNullable<RunBatchOptions['edit']>) {
+  const files = await readInputFiles(edit.images, edit.mask, nodeReadFile);
+  const read = readInputImages(files.images, files.mask);
+  const asInput = (input: InputImage): ImageInput =>
+    input.kind === 'bytes' ? { bytes: input.bytes, name: input.name } : { url: input.url };
+  return {
+    images: read.images.map(asInput),
+    mask: read.mask && asInput(read.mask),
+    info: { inputs: read.images.map(inputImageInfo), mask: read.mask && inputImageInfo(read.mask, 0) },
+  };
 }
 
 /**
