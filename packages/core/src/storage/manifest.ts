@@ -97,7 +97,7 @@ function canonical(value: unknown): unknown {
 /**
  * The key of a request in a manifest: sha256 of its canonical JSON with the provider and model. An edit's key also
  * holds its inputs (and mask) by hash or URL, so a changed input image is a new key and an edit is never taken
- * for a generation of the same prompt.
+ * for a generation of the same prompt. Streaming settings are left out.
  */
 export function requestKey(
   provider: string,
@@ -110,7 +110,9 @@ export function requestKey(
     inputs: edit.inputs.map((i) => i.sha256 ?? i.url),
     mask: edit.mask && (edit.mask.sha256 ?? edit.mask.url),
   };
-  const text = JSON.stringify(canonical({ provider, model, request: { ...request, model }, ...inputs }));
+  // Streaming changes how the images arrive, not which images: a streamed run resumes a plain one and back.
+  const { stream: _stream, partialImages: _partials, ...settings } = request;
+  const text = JSON.stringify(canonical({ provider, model, request: { ...settings, model }, ...inputs }));
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -65,6 +65,12 @@ describe('saveImages', () => {
     });
   });
 
+  it('keys a streamed request like the same request without streaming', () => {
+    const plain = normalizeRequest({ prompt: 'p', n: 2 });
+    const streamed = normalizeRequest({ prompt: 'p', n: 2, partialImages: 2 });
+    expect(requestKey('openai', 'gpt-image-2', streamed)).toBe(requestKey('openai', 'gpt-image-2', plain));
+  });
+
   it("records an edit's inputs by hash under a key of its own, and the cost", async () => {
     const inputs = [{ index: 0, mediaType: 'image/png', byteLength: 10, width: 6, height: 4, sha256: 'a'.repeat(64) }];
     const plain = await saveImages(result('same prompt', 1), dir);
