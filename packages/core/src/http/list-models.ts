@@ -1,8 +1,7 @@
 import { createAPIError } from './create-api-error.js';
 import { ResponseValidationError } from '../errors/index.js';
 import type { HttpContext } from './http-context.js';
-import { readText, readWholeText, sendRequest } from './send-request.js';
-import { toTransportError } from './to-transport-error.js';
+import { readAnswer, readText, readWholeText, sendRequest } from './send-request.js';
 import { withRetries, type RetryEvent, type RetryPolicy } from './with-retries.js';
 
 /** A model as the provider's `GET /models` lists it. */
@@ -72,18 +71,9 @@ export async function listModels(
       }
       // A model list is text, all of it held at once: bounded well below the images' limit, and read strictly (a body
       // timeout is a TimeoutError, an oversized list a clear refusal, neither "not JSON").
-      let text: string;
-      try {
-        text = await readWholeText(res.body, Math.min(ctx.maxResponseBytes, MAX_MODELS_BYTES), `GET ${res.url}`);
-      } catch (error) {
-        await res.body.discard().catch(() => {});
-        throw toTransportError(error, {
-          url: res.url,
-          timeoutMs: ctx.timeoutMs,
-          signal: options.signal,
-          redact: ctx.redact,
-        });
-      }
+      const text = await readAnswer(ctx, res, options.signal, (body) =>
+        readWholeText(body, Math.min(ctx.maxResponseBytes, MAX_MODELS_BYTES), `GET ${res.url}`),
+      );
       let json: unknown;
       try {
         json = JSON.parse(text);

@@ -7,8 +7,7 @@ import { parseImagesBody, parseImagesBodyBytes } from './images-body-parser.js';
 import { openAIResponseSchema } from '../request/openai-dialect.js';
 import type { CallPlan } from '../request/plan-generation.js';
 import type { Dialect } from '../request/providers.js';
-import { readText, sendRequest } from './send-request.js';
-import { toTransportError } from './to-transport-error.js';
+import { readAnswer, readText, sendRequest } from './send-request.js';
 import { togetherResponseSchema } from '../request/together-dialect.js';
 import { withRetries, type RetryEvent, type RetryPolicy } from './with-retries.js';
 import { readImageEvents, type RawPartialImage } from './image-events.js';
@@ -94,25 +93,16 @@ export async function postImagesCall(
       const requestId = rawRequestId === undefined ? undefined : answerText(rawRequestId, ctx.redact, MAX_ID_CHARS);
       // A provider that does not stream answers JSON even when asked for events: both are read.
       if (/^text\/event-stream/i.test(res.headers['content-type'] ?? '')) {
-        let events: Awaited<ReturnType<typeof readImageEvents>>;
-        try {
-          events = await readImageEvents(res, {
+        const events = await readAnswer(ctx, res, options.signal, () =>
+          readImageEvents(res, {
             firstIndex: call.firstIndex,
             maxBytes: ctx.maxResponseBytes,
             requestId,
             attempts: attempt,
             redact: ctx.redact,
             onPartial: options.onPartial,
-          });
-        } catch (error) {
-          await res.body.discard().catch(() => {});
-          throw toTransportError(error, {
-            url: res.url,
-            timeoutMs: ctx.timeoutMs,
-            signal: options.signal,
-            redact: ctx.redact,
-          });
-        }
+          }),
+        );
         return {
           items: events.images.map((bytes, position): RawImageItem => ({ position, bytes: bytes as Buffer })),
           requestId,
@@ -120,26 +110,17 @@ export async function postImagesCall(
           usage: events.usage,
         };
       }
-      let parsed: Awaited<ReturnType<typeof parseImagesBody>>;
       const parseOptions = { maxBytes: ctx.maxResponseBytes, requestId, status: res.status };
-      try {
+      const parsed = await readAnswer(ctx, res, options.signal, async (body) => {
+        // A small answer of known length: read it whole, parse it at once.
         if (Number(res.headers['content-length']) <= SMALL_ANSWER_BYTES) {
-          // A small answer of known length: read it whole, parse it at once.
-          parsed = parseImagesBodyBytes(await res.body.bytes(), parseOptions);
-        } else {
-          parsed = await parseImagesBody(res.body, parseOptions);
-          // Read whatever trails the document so the connection goes back to the pool.
-          await res.body.discard();
+          return parseImagesBodyBytes(await body.bytes(), parseOptions);
         }
-      } catch (error) {
-        await res.body.discard().catch(() => {});
-        throw toTransportError(error, {
-          url: res.url,
-          timeoutMs: ctx.timeoutMs,
-          signal: options.signal,
-          redact: ctx.redact,
-        });
-      }
+        const streamed = await parseImagesBody(body, parseOptions);
+        // Read whatever trails the document so the connection goes back to the pool.
+        await body.discard();
+        return streamed;
+      });
       const checked = schemaFor(dialect).safeParse(parsed.json);
       if (!checked.success) {
         const where = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -75,6 +75,24 @@ export async function sendRequest(
   }
 }
 
+/**
+ * Reads a success body with `read`; if reading fails (a body timeout, a reset, a malformed document) the rest of the
+ * body is discarded so the connection is freed, and the failure becomes Pictor's typed error.
+ */
+export async function readAnswer<T>(
+  ctx: HttpContext,
+  res: RawResponse,
+  signal: AbortSignal | undefined,
+  read: (body: RawResponse['body']) => Promise<T>,
+): Promise<T> {
+  try {
+    return await read(res.body);
+  } catch (error) {
+    await res.body.discard().catch(() => {});
+    throw toTransportError(error, { url: res.url, timeoutMs: ctx.timeoutMs, signal, redact: ctx.redact });
+  }
+}
+
 /** Reads at most `limit` bytes of a body as UTF-8 text and discards the rest (the connection is freed either way). */
 export async function readText(body: RawResponse['body'], limit = 1 << 20): Promise<string> {
   const chunks: Uint8Array[] = [];
