@@ -49,6 +49,8 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   images: '<image>...',
   mask: '--mask',
   inputFidelity: '--input-fidelity',
+  maxCost: '--max-cost',
+  prices: '--prices',
 };
 
 /** The provider flags of `generate`, `batch` and `models`. */
@@ -60,6 +62,14 @@ export interface ClientFlags {
   retries?: number;
   timeout?: number;
   deadline?: number;
+  /** `--prices <file>`: a JSON price table passed to the client as `prices`. */
+  prices?: string;
+}
+
+/** The cost flags of `generate`, `edit` and `batch`. */
+export interface CostFlags {
+  dryRun?: boolean;
+  maxCost?: number;
 }
 
 /** The streaming flags of `generate` and `edit`. */
@@ -127,6 +137,14 @@ export function addClientOptions(command: Command): Command {
       'give up on a generation after this long in all, retries included (default 1800)',
       decimal(1),
     );
+}
+
+export function addCostOptions(command: Command): Command {
+  return command
+    .optionsGroup('Cost options:')
+    .option('--dry-run', 'print what would be sent and its estimated cost; send nothing, write nothing')
+    .option('--max-cost <usd>', 'budget in USD: a call that would pass it is not sent (exit 6)', decimal(0))
+    .option('--prices <file>', 'a JSON price table of your own, before the built-in prices');
 }
 
 export function addOutputOptions(command: Command): Command {

@@ -2,6 +2,7 @@ import {
   AbortError,
   APIError,
   AuthenticationError,
+  BudgetExceededError,
   ConnectionError,
   DownloadError,
   PermissionDeniedError,
@@ -24,7 +25,10 @@ export const EXIT = {
   rateLimit: 4,
   /** Any other provider failure: an error status, a broken response, a failed download, no connection. */
   provider: 5,
-  /** Some images (or some prompts of a batch) failed; the others are saved. */
+  /**
+   * Some images (or some prompts of a batch) failed, or `--max-cost` stopped calls before they were sent; whatever
+   * was made is saved.
+   */
   partial: 6,
   /** Interrupted with Ctrl-C (128 + SIGINT). */
   interrupted: 130,
@@ -37,7 +41,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   3    authentication or permission refused (401/403)
   4    rate limit or quota exhausted (429)
   5    provider error (other HTTP status, bad response, download, connection or timeout)
-  6    partial success: some images or prompts failed, the rest are saved
+  6    partial success: some images or prompts failed, or --max-cost stopped calls; what was made is saved
   130  interrupted (Ctrl-C); finished images and the manifest are kept`;
 
 /** The exit code for an error, by its class. */
@@ -45,6 +49,8 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || ValidationError.isInstance(error)) return EXIT.usage;
   if (AuthenticationError.isInstance(error) || PermissionDeniedError.isInstance(error)) return EXIT.auth;
   if (RateLimitError.isInstance(error)) return EXIT.rateLimit;
+  // The budget did its job: a call was refused before it was sent, and everything made before it is kept.
+  if (BudgetExceededError.isInstance(error)) return EXIT.partial;
   if (AbortError.isInstance(error)) return EXIT.interrupted;
   if (
     APIError.isInstance(error) ||

@@ -1,14 +1,17 @@
 import {
   AbortError,
+  type CostEstimate,
   type GenerateOptions,
   type GenerateResult,
   type PartialImage,
   type PictorClient,
 } from '@pictor/core';
 import { saveImages, type SaveResult } from '@pictor/core/storage';
-import type { ClientFlags, OutputFlags, StreamFlags } from './command-options.js';
+import type { ClientFlags, CostFlags, OutputFlags, StreamFlags } from './command-options.js';
 import type { CommandContext } from './command-context.js';
 import { displayPath } from './display-path.js';
+import { printPlan } from './dry-run.js';
+import { costJson, formatCost } from './format-cost.js';
 import { EXIT } from './exit-codes.js';
 import { formatWarning } from './format-warning.js';
 import { writeGallery } from './gallery/write-gallery.js';
@@ -19,7 +22,7 @@ import { openClient } from './open-client.js';
 import { describeError } from './report-error.js';
 import { createStreamProgress, type StreamShape } from './stream-progress.js';
 
-export type ImageCommandFlags = ClientFlags & OutputFlags & StreamFlags;
+export type ImageCommandFlags = ClientFlags & OutputFlags & StreamFlags & CostFlags;
 
 /** What `generate` and `edit` differ in; everything else (saving, output, exit codes) is shared. */
 export interface ImageJob {
@@ -32,6 +35,10 @@ export interface ImageJob {
   /** The embedded sandbox's stand-in that can serve this job. */
   embedded: 'together' | 'openai';
   call(client: PictorClient, options: GenerateOptions): Promise<GenerateResult>;
+  /** The prompt, as a dry run shows it. */
+  prompt: string;
+  /** What `call` would do and cost, with nothing sent (`--dry-run`). */
+  estimate(client: PictorClient): CostEstimate | Promise<CostEstimate>;
   /** Fields added to the `--json` document (the edit's inputs). */
   json?(result: GenerateResult): Record<string, unknown>;
 }
@@ -52,6 +59,7 @@ function jsonResult(
     outDir: saved.dir,
     manifestPath: saved.manifestPath,
     galleryPath: galleryPath ?? null,
+    cost: costJson(result.cost),
     images: saved.images.map((i) => ({
       path: i.path,
       file: i.file,
@@ -62,6 +70,7 @@ function jsonResult(
       mediaType: i.mediaType,
       sha256: i.sha256,
       bytes: i.bytes,
+      cost: costJson(i.cost),
       ...(kept
         ? {
             partials: kept.filter((p) => p.index === i.index).map(({ index: _index, ...partial }) => partial),
@@ -74,6 +83,23 @@ function jsonResult(
   };
 }
 
+/** `--dry-run`: plans and prices the job and prints it; no request is sent, no file written, no sandbox started. */
+async function dryRun(job: ImageJob, flags: ImageCommandFlags, ctx: CommandContext): Promise<number> {
+  const session = await openClient(flags, ctx, { embedded: job.embedded, dryRun: true });
+  try {
+    const estimate = await job.estimate(session.client);
+    printPlan(
+      ctx.term,
+      { provider: session.client.provider, label: session.label },
+      [{ prompt: job.prompt, estimate }],
+      flags.json,
+    );
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
+}
+
 /**
  * Runs one generation or edit: validates, opens the client, calls with Ctrl-C wired to cancel (exit 130, nothing
  * saved), shows previews when streaming, saves the images atomically with the manifest (and the previews with
@@ -83,6 +109,7 @@ export async function runImageCommand(job: ImageJob, flags: ImageCommandFlags, c
   const { term } = ctx;
   ctx.errorContext.json = flags.json;
   await job.check();
+  if (flags.dryRun) return dryRun(job, flags, ctx);
   const session = await openClient(flags, ctx, { embedded: job.embedded });
   const interrupt = interruptSignal(term, `cancelling ${job.what}`);
   try {
@@ -93,6 +120,7 @@ export async function runImageCommand(job: ImageJob, flags: ImageCommandFlags, c
     try {
       result = await job.call(session.client, {
         signal: interrupt.signal,
+        ...(flags.maxCost === undefined ? {} : { maxCost: flags.maxCost }),
         ...(progress
           ? {
               onPartialImage: (partial: PartialImage) => {
@@ -132,6 +160,7 @@ export async function runImageCommand(job: ImageJob, flags: ImageCommandFlags, c
           previews +
           (gallery ? `; gallery ${displayPath(gallery.path)}` : ''),
       );
+      term.info(`cost: ${formatCost(costJson(result.cost))}`);
     }
     return result.failures.length ? EXIT.partial : EXIT.ok;
   } finally {

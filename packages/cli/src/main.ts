@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import type { CommandContext } from './command-context.js';
 import { batchCommand } from './commands/batch-command.js';
+import { costCommand } from './commands/cost-command.js';
 import { galleryCommand } from './commands/gallery-command.js';
 import { editCommand } from './commands/edit-command.js';
 import { generateCommand } from './commands/generate-command.js';
@@ -20,6 +21,9 @@ Examples:
   $ pictor edit photo.png "make it a watercolour" --mask sky.png
   $ pictor batch prompts.jsonl --concurrency 4 --gallery
   $ pictor gallery ./images
+  $ pictor generate "a lighthouse at dusk" -n 8 --dry-run          # what it would cost; nothing sent
+  $ pictor batch prompts.jsonl --max-cost 2                          # never spends past $2
+  $ pictor cost ./images                                             # what a folder's images cost
   $ pictor models --provider together
   $ pictor sandbox --port 8787
 
@@ -51,7 +55,15 @@ export function createProgram(ctx: CommandContext): Command {
         write(`pictor: ${hideOptionValues(text.replace(/\n*$/, ''))} (see pictor --help)\n`),
     })
     .exitOverride();
-  for (const make of [generateCommand, editCommand, batchCommand, galleryCommand, modelsCommand, sandboxCommand]) {
+  for (const make of [
+    generateCommand,
+    editCommand,
+    batchCommand,
+    galleryCommand,
+    costCommand,
+    modelsCommand,
+    sandboxCommand,
+  ]) {
     program.addCommand(make(ctx).exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError());
   }
   program.hook('preAction', () => {

@@ -1,6 +1,7 @@
-import { createPictorClient, PROVIDERS, type PictorClient } from '@pictor/core';
+import { createPictorClient, PROVIDERS, SANDBOX_DEFAULT_PORT, type PictorClient } from '@pictor/core';
 import type { ClientFlags } from './command-options.js';
 import type { CommandContext } from './command-context.js';
+import { readPricesFile } from './read-prices-file.js';
 import { readKeyFromStdin } from './read-stdin.js';
 import { resolveProvider } from './resolve-provider.js';
 
@@ -22,6 +23,11 @@ export interface OpenClientOptions {
    * one that edits and streams (GPT image models).
    */
   embedded?: 'together' | 'openai';
+  /**
+   * A dry run: the client only plans and prices, so the embedded sandbox is not started (its client points at an
+   * address nothing is sent to) and nothing is said about it beyond the label.
+   */
+  dryRun?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -36,15 +42,18 @@ export const EMBEDDED_OPENAI_MODEL = 'gpt-image-1.5';
 export async function openClient(
   flags: ClientFlags,
   ctx: CommandContext,
-  { embedded = 'together', env = process.env }: OpenClientOptions = {},
+  { embedded = 'together', dryRun = false, env = process.env }: OpenClientOptions = {},
 ): Promise<OpenClient> {
   const { term } = ctx;
+  // Read and checked first: a bad price table stops the command before a key is read or a sandbox started.
+  const prices = flags.prices === undefined ? undefined : await readPricesFile(flags.prices);
   const stdinKey = flags.apiKeyStdin ? await readKeyFromStdin() : undefined;
   const choice = resolveProvider({ ...flags, ...(stdinKey ? { stdinKey } : {}) }, env);
   const tuning = {
     ...(flags.retries === undefined ? {} : { maxRetries: flags.retries }),
     ...(flags.timeout === undefined ? {} : { timeoutMs: Math.round(flags.timeout * 1000) }),
     ...(flags.deadline === undefined ? {} : { deadlineMs: Math.round(flags.deadline * 1000) }),
+    ...(prices ? { prices } : {}),
   };
   if (choice.kind === 'remote') {
     term.addSecret(choice.apiKey);
@@ -60,6 +69,27 @@ export async function openClient(
     return { client, label, close: () => client.close() };
   }
 
+  // The `sandbox` preset speaks Together's dialect; the OpenAI stand-in is reached as a custom OpenAI gateway.
+  const embeddedClient = (urls: { together: string; openai: string }) =>
+    embedded === 'openai'
+      ? createPictorClient({
+          provider: 'custom',
+          dialect: 'openai',
+          baseURL: urls.openai,
+          apiKey: 'sandbox',
+          model: EMBEDDED_OPENAI_MODEL,
+          ...tuning,
+        })
+      : createPictorClient({ provider: 'sandbox', baseURL: urls.together, ...tuning });
+  if (dryRun) {
+    // Planning needs the stand-in's provider and model (its prices), not a server: none is started or reached.
+    const base = `http://127.0.0.1:${SANDBOX_DEFAULT_PORT}`;
+    const client = embeddedClient({ together: `${base}/together/v1`, openai: `${base}/openai/v1` });
+    const label = 'the embedded sandbox (not started: a dry run)';
+    ctx.errorContext.label = label;
+    return { client, label, close: () => client.close() };
+  }
+
   const { startSandbox } = await import('@pictor/sandbox');
   const sandbox = await startSandbox({ port: 0 });
   term.info(
@@ -68,18 +98,7 @@ export async function openClient(
       : `Using the offline Pictor sandbox, started in this process at ${sandbox.url} (deterministic placeholder art).`,
   );
   try {
-    // The `sandbox` preset speaks Together's dialect; the OpenAI stand-in is reached as a custom OpenAI gateway.
-    const client =
-      embedded === 'openai'
-        ? createPictorClient({
-            provider: 'custom',
-            dialect: 'openai',
-            baseURL: sandbox.urls.openai,
-            apiKey: 'sandbox',
-            model: EMBEDDED_OPENAI_MODEL,
-            ...tuning,
-          })
-        : createPictorClient({ provider: 'sandbox', baseURL: sandbox.urls.together, ...tuning });
+    const client = embeddedClient(sandbox.urls);
     const label = 'the embedded sandbox';
     ctx.errorContext.label = label;
     return {

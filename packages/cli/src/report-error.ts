@@ -2,6 +2,7 @@ import {
   AbortError,
   APIError,
   AuthenticationError,
+  BudgetExceededError,
   ConnectionError,
   DownloadError,
   PermissionDeniedError,
@@ -69,6 +70,7 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
     return `${by} did not answer in time: ${error.message}; raise --timeout for slow models`;
   if (ConnectionError.isInstance(error)) return `could not reach ${by}: ${error.message}`;
   if (AbortError.isInstance(error)) return 'interrupted';
+  if (BudgetExceededError.isInstance(error)) return `${error.message} (raise --max-cost to allow it)`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

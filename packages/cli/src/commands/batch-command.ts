@@ -1,17 +1,22 @@
-import { batchFormatOf, parseBatchFile, runBatch, type BatchReport } from '@pictor/core/batch';
+import { fileNamePatternProblem, ValidationError, type FieldIssue, type PictorClient } from '@pictor/core';
+import { batchFormatOf, parseBatchFile, runBatch, type BatchJob, type BatchReport } from '@pictor/core/batch';
 import { Command } from 'commander';
 import { createBatchProgress } from '../batch-progress.js';
 import {
   addClientOptions,
+  addCostOptions,
   addOutputOptions,
   addRequestOptions,
   requestFromFlags,
   type ClientFlags,
+  type CostFlags,
   type OutputFlags,
   type RequestFlags,
 } from '../command-options.js';
 import type { CommandContext } from '../command-context.js';
 import { displayPath } from '../display-path.js';
+import { printPlan, type PlannedPrompt } from '../dry-run.js';
+import { costJson, formatTotal, sumCosts, type CostJson } from '../format-cost.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatWarning } from '../format-warning.js';
 import { writeGallery } from '../gallery/write-gallery.js';
@@ -21,13 +26,15 @@ import { openClient } from '../open-client.js';
 import { integer } from '../parse-number.js';
 import { readPromptsFile } from '../read-prompts-file.js';
 
-type BatchFlags = RequestFlags & ClientFlags & OutputFlags & { concurrency: number; resume: boolean };
+type BatchFlags = RequestFlags & ClientFlags & OutputFlags & CostFlags & { concurrency: number; resume: boolean };
 
 const EXAMPLES = `
 Examples:
   $ pictor batch prompts.jsonl
   $ pictor batch prompts.yaml --out ./shots --concurrency 4 --gallery
   $ pictor batch prompts.txt --aspect 16:9 -n 2          # flags are defaults; each line may override them
+  $ pictor batch prompts.jsonl --dry-run                  # each prompt's plan and estimated cost; nothing sent
+  $ pictor batch prompts.jsonl --max-cost 2               # stops before a call that would pass $2 (exit 6)
 
 Prompts files (blank lines and lines starting with # are skipped):
   prompts.jsonl   one JSON value a line: "a prompt" or {"prompt": "…", "n": 2, "seed": 7, "size": "1344x768", "fileName": "…"}
@@ -37,6 +44,44 @@ Prompts files (blank lines and lines starting with # are skipped):
 Resumable: a prompt whose images the folder's manifest.json already holds (files present, same sha256) is
 skipped, so rerunning after a failure or Ctrl-C makes only what is missing (--no-resume regenerates everything).
 Ctrl-C stops starting prompts, cancels those in flight and keeps every finished image; press it twice to quit at once.`;
+
+/**
+ * Every prompt planned and priced as `runBatch` would send it (its file-name patterns checked too); all problems at
+ * once, by line, as a batch reports them.
+ */
+function planBatch(client: PictorClient, jobs: BatchJob[], fileName: string | undefined): PlannedPrompt[] {
+  const issues: FieldIssue[] = [];
+  const planned: PlannedPrompt[] = [];
+  const problem = fileName === undefined ? undefined : fileNamePatternProblem(fileName);
+  if (problem) issues.push({ field: 'fileName', message: problem });
+  for (const job of jobs) {
+    const jobProblem = job.fileName === undefined ? undefined : fileNamePatternProblem(job.fileName);
+    if (jobProblem) issues.push({ field: `line ${job.line}.fileName`, message: jobProblem });
+    try {
+      planned.push({ line: job.line, prompt: job.request.prompt, estimate: client.estimateCost(job.request) });
+    } catch (error) {
+      if (!ValidationError.isInstance(error)) throw error;
+      for (const issue of error.issues) issues.push({ ...issue, field: `line ${job.line}.${issue.field}` });
+    }
+  }
+  if (issues.length) throw new ValidationError(issues, 'batch');
+  return planned;
+}
+
+async function dryRun(jobs: BatchJob[], flags: BatchFlags, ctx: CommandContext): Promise<number> {
+  const session = await openClient(flags, ctx, { dryRun: true });
+  try {
+    printPlan(
+      ctx.term,
+      { provider: session.client.provider, label: session.label },
+      planBatch(session.client, jobs, flags.fileName),
+      flags.json,
+    );
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
+}
 
 function exitCode(report: BatchReport): number {
   if (report.aborted) return EXIT.interrupted;
@@ -49,10 +94,13 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
   const { term } = ctx;
   ctx.errorContext.json = flags.json;
   const jobs = parseBatchFile(await readPromptsFile(file), batchFormatOf(file), requestFromFlags(flags));
+  if (flags.dryRun) return dryRun(jobs, flags, ctx);
   const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
   const progress = createBatchProgress(jobs.length, term);
   const onWarning = manifestWarner(term);
+  // What each prompt made by this run cost, by position (skipped prompts cost this run nothing).
+  const costs = new Map<number, CostJson>();
   let report: BatchReport;
   try {
     report = await runBatch({
@@ -61,11 +109,13 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
       outDir: flags.out,
       concurrency: flags.concurrency,
       skipExisting: flags.resume,
+      ...(flags.maxCost === undefined ? {} : { maxCost: flags.maxCost }),
       ...(flags.fileName ? { fileName: flags.fileName } : {}),
       signal: interrupt.signal,
       onWarning,
       onEvent: (event) => {
         progress.onEvent(event);
+        if (event.type === 'saved') costs.set(event.position, costJson(event.result.cost));
         if (event.type === 'saved')
           for (const warning of event.result.warnings) term.warn(`line ${event.job.line}: ${formatWarning(warning)}`);
       },
@@ -81,6 +131,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
     const { failures, outcomes, ...counts } = report;
     term.json({
       ...counts,
+      cost: sumCosts([...costs.values()]),
       galleryPath: gallery?.path ?? null,
       failures: failures.map((f) => ({ line: f.line, prompt: f.prompt, error: f.error.toJSON() })),
       prompts: outcomes.map((o) => ({
@@ -88,6 +139,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
         prompt: o.prompt,
         status: o.status,
         files: o.images.map((image) => image.path),
+        ...(costs.has(o.position) ? { cost: costs.get(o.position) } : {}),
         ...(o.error ? { error: o.error.toJSON() } : {}),
       })),
     });
@@ -100,6 +152,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
         `manifest ${displayPath(report.manifestPath)}${gallery ? `; gallery ${displayPath(gallery.path)}` : ''}` +
         (report.aborted || report.failed ? '. Run the same command again to finish the rest.' : ''),
     );
+    term.info(`cost of this run: ${formatTotal([...costs.values()], ['prompt', 'prompts'])}`);
   }
   return exitCode(report);
 }
@@ -111,6 +164,7 @@ export function batchCommand(ctx: CommandContext): Command {
     .option('-c, --concurrency <n>', 'prompts generated at once', integer(1, 64), 2)
     .option('--no-resume', 'regenerate prompts the manifest already holds');
   addRequestOptions(command);
+  addCostOptions(command);
   addClientOptions(command);
   addOutputOptions(command);
   return command.addHelpText('after', EXAMPLES).action(async (file: string, flags: BatchFlags) => {

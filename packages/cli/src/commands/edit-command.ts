@@ -2,6 +2,7 @@ import { normalizeRequest, type EditRequest, type GenerateResult } from '@pictor
 import { Command, Option } from 'commander';
 import {
   addClientOptions,
+  addCostOptions,
   addOutputOptions,
   addRequestOptions,
   addStreamOptions,
@@ -10,6 +11,7 @@ import {
   type RequestFlags,
 } from '../command-options.js';
 import type { CommandContext } from '../command-context.js';
+import { checkEditInputs } from '../check-edit-inputs.js';
 import { editInputs, imageInput } from '../edit-inputs.js';
 import { runImageCommand, type ImageCommandFlags } from '../image-command.js';
 
@@ -22,6 +24,7 @@ Examples:
   $ pictor edit photo.png "a red balloon in the sky" --mask sky-mask.png --input-fidelity high
   $ pictor edit https://example.com/cat.png "the cat in a space suit" --stream --keep-partials
   $ TOGETHER_API_KEY=… pictor edit photo.jpg "as a pencil sketch" --model black-forest-labs/FLUX.1-kontext-pro
+  $ pictor edit photo.png "make it a watercolour" -n 4 --dry-run     # checks the inputs, prices it, sends nothing
 
 The last argument is the prompt; the ones before it are the images, local files (PNG, JPEG or WebP) or
 http(s) URLs. A mask (OpenAI) is a PNG the size of the first image whose transparent pixels mark what to change.
@@ -39,11 +42,9 @@ async function edit(args: string[], flags: EditFlags, ctx: CommandContext): Prom
     ...requestFromFlags(flags),
     ...streamFromFlags(flags),
   };
-  const request: EditRequest = {
-    ...settings,
-    images: inputs.images,
-    ...(flags.mask === undefined ? {} : { mask: imageInput(flags.mask) }),
-  };
+  const { images } = inputs;
+  const mask = flags.mask === undefined ? undefined : imageInput(flags.mask);
+  const request: EditRequest = { ...settings, images, ...(mask === undefined ? {} : { mask }) };
   return runImageCommand(
     {
       what: 'the edit',
@@ -52,6 +53,12 @@ async function edit(args: string[], flags: EditFlags, ctx: CommandContext): Prom
       stream: request.stream ? { images: request.n ?? 1, partials: request.partialImages ?? 0 } : undefined,
       embedded: 'openai',
       call: (client, options) => client.edit(request, options),
+      prompt: inputs.prompt,
+      // An edit costs what a generation of the same model, size and quality costs; its inputs are checked first.
+      estimate: async (client) => {
+        const model = await checkEditInputs(client, settings.model ?? client.defaultEditModel, images, mask);
+        return client.estimateCost({ ...settings, model });
+      },
       json: (result: GenerateResult) => ({ inputs: result.inputs ?? [], mask: result.mask ?? null }),
     },
     flags,
@@ -75,6 +82,7 @@ export function editCommand(ctx: CommandContext): Command {
   );
   addRequestOptions(command);
   addStreamOptions(command);
+  addCostOptions(command);
   addClientOptions(command);
   addOutputOptions(command);
   return command.addHelpText('after', EXAMPLES).action(async (args: string[], flags: EditFlags) => {

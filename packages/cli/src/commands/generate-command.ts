@@ -2,6 +2,7 @@ import { normalizeRequest, type ImageRequest } from '@pictor/core';
 import { Command } from 'commander';
 import {
   addClientOptions,
+  addCostOptions,
   addOutputOptions,
   addRequestOptions,
   addStreamOptions,
@@ -22,6 +23,8 @@ Examples:
   $ pictor generate "an isometric city" --provider openai --size 1536x1024 --out ./city --json
   $ pass show together | pictor generate "a koi pond" --provider together --api-key-stdin
   $ pictor generate "a koi pond" --stream --keep-partials          # previews as they arrive, saved too
+  $ pictor generate "a koi pond" -n 8 --provider openai --quality high --dry-run   # the cost, nothing sent
+  $ pictor generate "a koi pond" -n 8 --max-cost 0.50             # stops before a call that would pass $0.50
 
 With no API key in the environment and no --provider, pictor starts the offline sandbox in-process (with
 --stream, its OpenAI stand-in, whose GPT image models stream).
@@ -36,6 +39,8 @@ async function generate(prompt: string, flags: GenerateFlags, ctx: CommandContex
       stream: request.stream ? { images: request.n ?? 1, partials: request.partialImages ?? 0 } : undefined,
       embedded: request.stream ? 'openai' : 'together',
       call: (client, options) => client.generate(request, options),
+      prompt,
+      estimate: (client) => client.estimateCost(request),
     },
     flags,
     ctx,
@@ -49,6 +54,7 @@ export function generateCommand(ctx: CommandContext): Command {
     .argument('<prompt>', 'what to draw');
   addRequestOptions(command);
   addStreamOptions(command);
+  addCostOptions(command);
   addClientOptions(command);
   addOutputOptions(command);
   return command.addHelpText('after', EXAMPLES).action(async (prompt: string, flags: GenerateFlags) => {
