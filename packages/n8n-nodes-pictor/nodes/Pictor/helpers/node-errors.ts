@@ -2,6 +2,7 @@ import {
   AbortError,
   APIError,
   AuthenticationError,
+  BudgetExceededError,
   PermissionDeniedError,
   PictorError,
   QuotaExceededError,
@@ -32,7 +33,8 @@ function descriptionOf(error: PictorError): string | undefined {
 /**
  * Turns what a Pictor call threw into the error n8n shows: `NodeApiError` (with the HTTP status and the
  * provider's message) for anything the provider or the network did, `NodeOperationError` for invalid
- * parameters, cancellations and the unexpected. Core's messages and `toJSON()` never contain the API key.
+ * parameters, cancellations, a call the budget refused and the unexpected. Core's messages and `toJSON()`
+ * never contain the API key.
  */
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
   if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
@@ -43,6 +45,13 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
     });
   }
   if (AbortError.isInstance(error)) return new NodeOperationError(node, error.message, { itemIndex });
+  if (BudgetExceededError.isInstance(error)) {
+    // Nothing was sent, so no API error: core's message names the figures; the fix is the node's option.
+    return new NodeOperationError(node, error.message, {
+      itemIndex,
+      description: 'Raise "Max Cost (USD)" in the options, or ask for fewer or smaller images.',
+    });
+  }
   if (PictorError.isInstance(error)) {
     return new NodeApiError(node, error.toJSON() as JsonObject, {
       message: error.message,

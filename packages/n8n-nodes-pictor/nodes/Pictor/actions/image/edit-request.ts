@@ -6,7 +6,14 @@ import { readBinaryImage, readBinaryImages } from './input-images';
 /** The "Options" collection of Image → Edit: Generate's that apply, the mask and the input fidelity. */
 export interface EditOptions extends Pick<
   GenerateOptions,
-  'background' | 'binaryPropertyName' | 'disableSafetyChecker' | 'maxRetries' | 'outputMode' | 'quality' | 'timeout'
+  | 'background'
+  | 'binaryPropertyName'
+  | 'disableSafetyChecker'
+  | 'maxCost'
+  | 'maxRetries'
+  | 'outputMode'
+  | 'quality'
+  | 'timeout'
 > {
   inputFidelity?: 'high' | 'low';
   maskBinaryPropertyName?: string;

@@ -12,6 +12,7 @@ function generateField(name: string, changes: Partial<INodeProperties> = {}): IN
 const GENERATE_OPTIONS_FOR_EDIT = [
   'background',
   'disableSafetyChecker',
+  'maxCost',
   'maxRetries',
   'outputMode',
   'binaryPropertyName',

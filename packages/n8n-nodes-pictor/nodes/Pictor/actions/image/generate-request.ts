@@ -7,6 +7,8 @@ export interface GenerateOptions {
   disableSafetyChecker?: boolean;
   imageUrl?: string;
   loras?: { lora?: Array<{ path: string; scale: number }> };
+  /** The execution's budget in USD (read once, from the first item; see execution-budget.ts). */
+  maxCost?: number;
   maxRetries?: number;
   outputMode?: 'eachImage' | 'allOnOne';
   binaryPropertyName?: string;

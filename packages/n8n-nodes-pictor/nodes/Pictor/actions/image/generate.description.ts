@@ -194,6 +194,15 @@ export const generateProperties: INodeProperties[] = [
         ],
       },
       {
+        displayName: 'Max Cost (USD)',
+        name: 'maxCost',
+        type: 'number',
+        default: 1,
+        typeOptions: { minValue: 0, numberPrecision: 4 },
+        description:
+          "The budget of this execution, in US dollars, shared by all its items (the first item's value counts): an item whose estimated cost would pass it is not sent and fails. Needs a known price for the model.",
+      },
+      {
         displayName: 'Max Retries',
         name: 'maxRetries',
         type: 'number',

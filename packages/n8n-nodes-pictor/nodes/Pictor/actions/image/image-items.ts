@@ -1,4 +1,10 @@
-import { formatFileName, type GeneratedImage, type GenerateResult, type PictorWarning } from '@pictor/core/kernel';
+import {
+  formatFileName,
+  type Cost,
+  type GeneratedImage,
+  type GenerateResult,
+  type PictorWarning,
+} from '@pictor/core/kernel';
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 export interface ImageItemsOptions {
@@ -31,6 +37,16 @@ function warningsOf(result: GenerateResult): PictorWarning[] {
   ];
 }
 
+/** A cost as JSON: `usd` is null when the price is unknown (never 0, which would read as free). */
+function costJson(cost: Pick<Cost, 'usd' | 'basis'> | undefined): JsonObject {
+  return cost ? { usd: cost.usd ?? null, basis: cost.basis } : { usd: null, basis: 'unknown' };
+}
+
+/** What the provider reported (token counts), or null when it reported nothing. */
+function usageJson(usage: Record<string, unknown> | undefined): JsonObject | null {
+  return usage ? (JSON.parse(JSON.stringify(usage)) as JsonObject) : null;
+}
+
 function imageJson(image: GeneratedImage, fileName: string): JsonObject {
   return {
     index: image.index,
@@ -42,20 +58,31 @@ function imageJson(image: GeneratedImage, fileName: string): JsonObject {
     bytes: image.bytes.length,
     sha256: image.sha256,
     revisedPrompt: image.revisedPrompt ?? null,
+    // The image's share of its call's usage and cost.
+    usage: usageJson(image.usage),
+    cost: costJson(image.cost),
   };
 }
 
 /**
  * Turns a generation into n8n items: one per image (the default) or all images on one item, each image as
- * binary data with its sniffed MIME type and a file name built from the prompt, seed and index. Every item
- * is paired with the input item it came from.
+ * binary data with its sniffed MIME type and a file name built from the prompt, seed and index, and its share of
+ * the usage and cost (`cost.usd` null when unknown) beside the generation's totals. Every item is paired with the
+ * input item it came from.
  */
 export async function toImageItems(
   ctx: IExecuteFunctions,
   result: GenerateResult,
   options: ImageItemsOptions,
 ): Promise<INodeExecutionData[]> {
-  const common = { provider: result.provider, model: result.model, prompt: result.prompt };
+  const common = {
+    provider: result.provider,
+    model: result.model,
+    prompt: result.prompt,
+    // The whole generation's (every call of this input item), beside each image's share.
+    totalUsage: usageJson(result.usage),
+    totalCost: costJson(result.cost),
+  };
   const warnings = warningsOf(result) as unknown as JsonObject[];
   const pairedItem = { item: options.itemIndex };
   const binaries: Array<{ image: GeneratedImage; fileName: string; binary: IBinaryData }> = [];
