@@ -30,6 +30,7 @@ describe('parseCliArgs', () => {
       '10/2',
       '--public-url',
       'http://sandbox:9000',
+      '--content-credentials',
     ]);
     expect(options).toEqual({
       port: 9000,
@@ -40,6 +41,7 @@ describe('parseCliArgs', () => {
       urlTtlMs: 1000,
       rateLimit: { capacity: 10, refillPerSecond: 2 },
       publicUrl: 'http://sandbox:9000',
+      contentCredentials: true,
     });
   });
 

@@ -17,6 +17,7 @@ Options:
   --url-ttl <ms>        lifetime of image URLs (default 3600000)
   --rate-limit <c[/r]>  token bucket per key: capacity c, refilled at r per second (default r = c/60)
   --public-url <url>    origin written into image URLs (default http://<host>:<port>)
+  --content-credentials embed C2PA content credentials in GPT image models' images (OpenAI stand-in)
   --quiet               do not log requests
   -h, --help            show this help`;
 
@@ -45,6 +46,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
       'url-ttl': { type: 'string' },
       'rate-limit': { type: 'string' },
       'public-url': { type: 'string' },
+      'content-credentials': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -59,6 +61,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
   if (values.key) options.apiKey = values.key;
   if (values['url-ttl'] !== undefined) options.urlTtlMs = nonNegative('--url-ttl', values['url-ttl']);
   if (values['public-url']) options.publicUrl = values['public-url'];
+  if (values['content-credentials']) options.contentCredentials = true;
   if (values['rate-limit'] !== undefined) {
     const [capacity, refill] = values['rate-limit'].split('/');
     const c = nonNegative('--rate-limit', capacity ?? '');

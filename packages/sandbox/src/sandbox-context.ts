@@ -8,6 +8,8 @@ import type { UrlStore } from './url-store.js';
 /** Everything the routes share: settings, state and counters of one running sandbox. */
 export interface SandboxContext {
   latencyMs: number;
+  /** Whether GPT image models' images carry C2PA content credentials unless a request says otherwise. */
+  contentCredentials: boolean;
   apiKey: string | undefined;
   oversizedBytes: number;
   maxBodyBytes: number;

@@ -48,6 +48,11 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Folder of the official spec files (default: the package's `specs/`). */
   specDir?: string;
+  /**
+   * Embed C2PA content credentials in the images of the OpenAI stand-in's GPT image models, as OpenAI does
+   * (default false). `x-sandbox-content-credentials: c2pa` or `none` decides per request.
+   */
+  contentCredentials?: boolean;
 }
 
 /** A running sandbox. */
@@ -87,6 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const stats = createStats();
   const context: SandboxContext = {
     latencyMs: options.latencyMs ?? 0,
+    contentCredentials: options.contentCredentials === true,
     apiKey: options.apiKey,
     oversizedBytes: options.oversizedBytes ?? DEFAULT_OVERSIZED_BYTES,
     maxBodyBytes: 4 * 1024 * 1024,

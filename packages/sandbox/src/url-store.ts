@@ -8,6 +8,8 @@ export interface StoredImage {
   oversizedBytes?: number;
   /** The encoded image, for pictures that cannot be rendered again from `spec` alone (edits of uploads). */
   bytes?: Buffer;
+  /** Add C2PA content credentials to the image rendered from `spec` (stored `bytes` already carry theirs). */
+  contentCredentials?: boolean;
 }
 
 export interface IssuedUrl {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderCached } from '../cached-render.js';
+import { withContentCredentials } from '../content-credentials.js';
 import { sendText } from '../fault-responses.js';
 import { writeChunk } from '../http-helpers.js';
 import { padImage } from '../oversized-image.js';
@@ -23,7 +24,8 @@ export async function handleImageFile(
     });
   }
   const { spec, oversizedBytes } = found.image;
-  const bytes = found.image.bytes ?? (await renderCached(context, spec));
+  let bytes = found.image.bytes ?? (await renderCached(context, spec));
+  if (!found.image.bytes && found.image.contentCredentials) bytes = withContentCredentials(bytes, spec.format);
   // The oversized image streams from shared fill buffers: a fetch holds no copy of it.
   const image = padImage(bytes, spec.format, oversizedBytes ?? 0);
   context.stats.urlDownloads += 1;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from '../authenticate.js';
+import { contentCredentialsFor, withContentCredentials } from '../content-credentials.js';
 import { chooseFault, numberHeader } from '../fault-headers.js';
 import {
   corruptBase64,
@@ -125,6 +126,12 @@ export async function serveImages<Raw>(
   const prepared = await route.prepare(raw);
   if (isError(prepared)) return sendError(res, provider, prepared, requestId);
   const { job } = prepared;
+  const credentials = contentCredentialsFor(req, job, context.contentCredentials);
+  if (typeof credentials !== 'boolean') return sendError(res, provider, credentials, requestId);
+  // Added after the render cache, so a picture is cached once whether or not a request wants credentials.
+  const render = credentials
+    ? async (index: number) => withContentCredentials(await prepared.render(index), job.format)
+    : prepared.render;
 
   const latency = numberHeader(req, 'x-sandbox-latency-ms') ?? context.latencyMs;
   if (job.stream) {
@@ -135,7 +142,7 @@ export async function serveImages<Raw>(
     return streamImages(
       context,
       res,
-      { job, render: prepared.render, latencyMs: latency, ...(streamFault ? { fault: streamFault } : {}), inject },
+      { job, render, latencyMs: latency, ...(streamFault ? { fault: streamFault } : {}), inject },
       signals,
     );
   }
@@ -154,12 +161,12 @@ export async function serveImages<Raw>(
     const spec = renderSpec(job, index);
     if (job.responseFormat === 'url') {
       const padded = index === 0 && oversizedBytes !== undefined ? { oversizedBytes } : {};
-      const bytes = prepared.renderable ? {} : { bytes: await prepared.render(index) };
-      const issued = context.urls.issue({ spec, ...padded, ...bytes }, { expired: fault?.fault === 'expired-url' });
+      const stored = prepared.renderable ? { contentCredentials: credentials } : { bytes: await render(index) };
+      const issued = context.urls.issue({ spec, ...padded, ...stored }, { expired: fault?.fault === 'expired-url' });
       items.push({ kind: 'url', url: `${context.publicOrigin}${issued.path}` });
       continue;
     }
-    const bytes = await prepared.render(index);
+    const bytes = await render(index);
     if (index === 0 && oversizedBytes !== undefined) {
       oversizedImage = padImage(bytes, spec.format, oversizedBytes);
       items.push({ kind: 'b64_json', b64: placeholder });
