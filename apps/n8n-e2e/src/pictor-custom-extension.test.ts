@@ -65,7 +65,8 @@ beforeAll(async () => {
             width: 1536,
             height: 1024,
             outputFormat: 'png',
-            options: { binaryPropertyName: 'edited', inputFidelity: 'high' },
+            // A budget the edit fits in: the option goes through n8n's parameter handling into core's budget.
+            options: { binaryPropertyName: 'edited', inputFidelity: 'high', maxCost: 1 },
           },
         },
         {
@@ -112,6 +113,10 @@ describe('n8n-nodes-pictor in a real n8n (custom extension)', () => {
         width: 1344,
         height: 768,
         model: 'black-forest-labs/FLUX.1-schnell',
+        // The sandbox is priced as Together: 1344×768 is 1.032192 MP at $0.0027 per MP; no usage is reported.
+        cost: { usd: expect.closeTo(1.032192 * 0.0027, 9), basis: 'estimate' },
+        totalCost: { usd: expect.closeTo(4 * 1.032192 * 0.0027, 9), basis: 'estimate' },
+        usage: null,
       });
       expect(item.pairedItem).toEqual({ item: 0 });
     }
@@ -183,6 +188,15 @@ describe('Image → Edit in a real n8n (custom extension)', () => {
       height: 1024,
       warnings: [],
     });
+    // Priced from the tokens the OpenAI stand-in reported (one image: its share is the whole).
+    type Usage = { output_tokens: number; input_tokens_details: { text_tokens: number; image_tokens: number } };
+    const usage = edited[0]?.json.usage as Usage;
+    expect(usage.output_tokens).toBeGreaterThan(0);
+    // gpt-image-1.5, per million tokens: text in $5, image in $8, image out $32.
+    const { text_tokens: text, image_tokens: image } = usage.input_tokens_details;
+    const usd = (text * 5 + image * 8 + usage.output_tokens * 32) / 1_000_000;
+    expect(edited[0]?.json.cost).toEqual({ usd: expect.closeTo(usd, 9), basis: 'usage' });
+    expect(edited[0]?.json.totalCost).toEqual({ usd: expect.closeTo(usd, 9), basis: 'usage' });
     expect(edited[0]?.pairedItem).toEqual({ item: 0 });
     // One multipart call to /images/edits, which the sandbox parsed and checked against OpenAI's spec.
     expect(sandbox.stats.generations.openai).toBe(1);
