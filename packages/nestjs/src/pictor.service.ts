@@ -1,6 +1,8 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { saveImages, type SaveOptions, type SaveResult } from '@pictor/core/storage';
 import {
+  type Budget,
+  type CostEstimate,
   type EditRequest,
   type GenerateOptions,
   type GenerateResult,
@@ -30,9 +32,16 @@ export class PictorService implements OnApplicationShutdown {
     return this.client.provider;
   }
 
+  /** The client's budget (the module's `maxCost`), with what it has spent and reserved so far. */
+  get budget(): Budget | undefined {
+    return this.client.budget;
+  }
+
   /**
    * Generates images. Rejects with core's typed errors: `ValidationError` (naming the bad fields) before any
-   * network call, `RateLimitError`, `AuthenticationError`, … after the client's retries.
+   * network call, `RateLimitError`, `AuthenticationError`, … after the client's retries, and
+   * `BudgetExceededError` when the call would pass a budget (the module's `maxCost`, or `options.maxCost` /
+   * `options.budget`). The result carries `cost` (`usd` undefined when unknown), and each image its share.
    */
   generate(request: ImageRequest, options?: GenerateOptions): Promise<GenerateResult> {
     return this.client.generate(request, options);
@@ -60,6 +69,15 @@ export class PictorService implements OnApplicationShutdown {
   /** `stream()` for an edit: the events of `edit(request)`, cancelled by unsubscribing. */
   streamEdit(request: EditRequest, options?: PictorStreamOptions): Observable<PictorStreamEvent> {
     return toEventStream((callOptions) => this.client.edit(request, callOptions), options);
+  }
+
+  /**
+   * What `generate(request)` would do and cost (the calls, images, sizes, the estimated USD), worked out without
+   * any network call: a dry run. Throws `ValidationError` as `generate()` would. An edit costs what a generation
+   * of the same model, size and quality does: estimate it with the request minus its images.
+   */
+  estimateCost(request: ImageRequest): CostEstimate {
+    return this.client.estimateCost(request);
   }
 
   /** Writes a result's images into `dir` atomically and records them in its `manifest.json`. */
