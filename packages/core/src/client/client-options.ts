@@ -38,8 +38,18 @@ export interface PictorClientOptions {
   maxRetries?: number;
   /** Backoff when the server gives no Retry-After. Defaults 500 ms doubling up to 8 s. */
   retryDelay?: { initialMs?: number; maxMs?: number };
-  /** HTTP calls in flight at once for this client (batches above the per-call maximum). Default 4. */
+  /**
+   * The most HTTP calls this client has in flight at once (batches above the per-call maximum). With the adaptive
+   * limit (the default) calls start 4 at a time and the limit follows the provider's allowance up to this cap
+   * (default 16); with `adaptiveConcurrency: false` it is a fixed cap (default 4).
+   */
   concurrency?: number;
+  /**
+   * Follow the provider's allowance: raise concurrency while calls succeed, halve it on a 429, hold new calls for
+   * `Retry-After` and pace them by the rate-limit headers. Shared by every client of the process with the same
+   * base URL and key. Default true.
+   */
+  adaptiveConcurrency?: boolean;
   /** Extra headers on every call. */
   headers?: Record<string, string>;
   /** Limits for fetching image URLs. Defaults: 64 MiB, 3 redirects, 60 s, public addresses only. */
@@ -101,7 +111,8 @@ const optionsSchema = z.strictObject({
       maxMs: z.optional(z.number().check(z.minimum(0))),
     }),
   ),
-  concurrency: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(64)), 4),
+  concurrency: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(64))),
+  adaptiveConcurrency: z._default(z.boolean(), true),
   headers: z.optional(
     z.record(
       z.string().check(z.regex(/^[!#$%&'*+\-.^_`|~0-9a-z]+$/i, 'must be a header name')),

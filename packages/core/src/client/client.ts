@@ -9,6 +9,7 @@ import type { ImageRequest, NormalizedRequest } from '../request/image-request.j
 import type { Dialect, ProviderName } from '../request/providers.js';
 import { resolveClientOptions, type PictorClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { createLimit } from './concurrency-limit.js';
+import { sharedAdaptiveLimit } from './shared-limits.js';
 import {
   editImages,
   generateImages,
@@ -119,6 +120,13 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
     sleep: runtime.sleep,
     now: runtime.now ?? Date.now,
   };
+  const shared = opts.adaptiveConcurrency
+    ? sharedAdaptiveLimit(opts.baseURL, opts.apiKey, { now: http.now, sleep: runtime.sleep })
+    : undefined;
+  http.observe = shared?.observe;
+  // The client's own cap over the shared adaptive limit: the provider's allowance is shared, the cap is yours.
+  const cap = createLimit(opts.concurrency ?? (shared ? 16 : 4));
+  const limit = shared ? <T>(task: () => Promise<T>): Promise<T> => cap(() => shared(task)) : cap;
   const policy: RetryPolicy = {
     maxRetries: opts.maxRetries,
     initialDelayMs: opts.retryDelay?.initialMs ?? DEFAULT_RETRY_POLICY.initialDelayMs,
@@ -128,7 +136,7 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
     http,
     provider: opts.preset,
     policy,
-    limit: createLimit(opts.concurrency),
+    limit,
     download: {
       maxBytes: opts.download?.maxBytes ?? 64 * 1024 * 1024,
       maxRedirects: opts.download?.maxRedirects ?? 3,

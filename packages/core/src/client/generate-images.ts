@@ -1,4 +1,3 @@
-import type { Limit } from './concurrency-limit.js';
 import { describeImage } from '../images/describe-image.js';
 import { downloadImage } from '../images/download-image.js';
 import { PictorError, ResponseValidationError } from '../errors/index.js';
@@ -110,7 +109,8 @@ export interface GenerateContext {
   http: HttpContext;
   provider: ProviderPreset;
   policy: RetryPolicy;
-  limit: Limit;
+  /** Runs a call when the concurrency limits allow. */
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
   download: {
     maxBytes: number;
     maxRedirects: number;

@@ -50,7 +50,8 @@ export function createPictorClient(options: NodeClientOptions = {}): PictorClien
   }
   const runtime = {
     transport:
-      transport ?? createUndiciTransport({ dispatcher, connections: Math.max(opts.concurrency * 2, 8), resolveHost }),
+      transport ??
+      createUndiciTransport({ dispatcher, connections: Math.max((opts.concurrency ?? 16) * 2, 8), resolveHost }),
     sleep: timerSleep,
     now: () => performance.now(),
     resolveHost,

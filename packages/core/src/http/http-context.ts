@@ -16,6 +16,8 @@ export interface HttpContext {
   sleep: Sleep;
   /** A monotonic clock in milliseconds, for durations. */
   now: () => number;
+  /** Told of every API answer's status and headers (the adaptive concurrency limit reads them). */
+  observe?: ((answer: { status: number; headers: Record<string, string> }) => void) | undefined;
 }
 
 /** Resolves after `ms`, or rejects as soon as `signal` fires. */

@@ -69,6 +69,7 @@ export async function sendRequest(
       timeoutMs: ctx.timeoutMs,
       purpose: 'api',
     });
+    ctx.observe?.({ status: res.status, headers: res.headers });
     return { status: res.status, headers: res.headers, body: res.body, url };
   } catch (error) {
     throw toTransportError(error, { url, timeoutMs: ctx.timeoutMs, signal: input.signal, redact: ctx.redact });

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { togetherBody } from '../__fixtures__/images-response.js';
+import { sendJson, startTestServer, type TestServer } from '../__fixtures__/test-server.js';
+import type { PictorClient } from './client.js';
+import { createPictorClient } from './node-client.js';
+
+// A provider that allows a few requests per window and says so in its headers, as OpenAI and Together do.
+
+const open: Array<TestServer | PictorClient> = [];
+afterEach(async () => {
+  for (const item of open.splice(0)) await item.close();
+});
+
+async function limitedProvider(perWindow: number, windowMs: number) {
+  let windowStart = Date.now();
+  let used = 0;
+  const counts = { ok: 0, refused: 0 };
+  const server = await startTestServer(async (req, res) => {
+    const now = Date.now();
+    if (now - windowStart >= windowMs) {
+      windowStart = now;
+      used = 0;
+    }
+    const resetSeconds = Math.max(0.001, (windowStart + windowMs - now) / 1000).toFixed(3);
+    const headers = { 'x-ratelimit-limit': String(perWindow), 'x-ratelimit-reset': resetSeconds };
+    if (used >= perWindow) {
+      counts.refused++;
+      return sendJson(
+        res,
+        429,
+        { error: { message: 'rate limited', type: 'rate_limit' } },
+        { ...headers, 'x-ratelimit-remaining': '0', 'retry-after-ms': String(windowStart + windowMs - now) },
+      );
+    }
+    used++;
+    counts.ok++;
+    const { n } = JSON.parse(req.body) as { n: number };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sendJson(res, 200, togetherBody(n), { ...headers, 'x-ratelimit-remaining': String(perWindow - used) });
+  });
+  open.push(server);
+  return { server, counts };
+}
+
+function client(url: string, options: Parameters<typeof createPictorClient>[0] = {}): PictorClient {
+  const c = createPictorClient({
+    provider: 'custom',
+    dialect: 'together',
+    baseURL: url,
+    model: 'test-model',
+    maxRetries: 10,
+    retryDelay: { initialMs: 5, maxMs: 50 },
+    ...options,
+  });
+  open.push(c);
+  return c;
+}
+
+describe('the adaptive limit against a provider that limits requests per window', () => {
+  it('paces calls by the rate-limit headers: (almost) nothing bounces off the limit', async () => {
+    const { server, counts } = await limitedProvider(3, 400);
+    const result = await client(server.url).generate({ prompt: 'p', n: 48 }); // 12 calls of 4
+    expect(result.images).toHaveLength(48);
+    expect(counts.ok).toBe(12);
+    // The first window's calls start before any header is known; after that the headers pace the rest.
+    expect(counts.refused).toBeLessThanOrEqual(1);
+  });
+
+  it('is what a fixed cap of 8 is not: that one bounces off the limit again and again', async () => {
+    const { server, counts } = await limitedProvider(3, 400);
+    const result = await client(server.url, { adaptiveConcurrency: false, concurrency: 8 }).generate({
+      prompt: 'p',
+      n: 48,
+    });
+    expect(result.images).toHaveLength(48);
+    expect(counts.refused).toBeGreaterThan(5);
+  });
+
+  // Two clients with limits of their own bounce 7–9 times here: sharing the provider's allowance is what saves them.
+  it('is shared by every client of the same provider and key', async () => {
+    const { server, counts } = await limitedProvider(3, 400);
+    const [a, b] = [client(server.url, { apiKey: 'k1' }), client(server.url, { apiKey: 'k1' })];
+    const results = await Promise.all([a.generate({ prompt: 'a', n: 24 }), b.generate({ prompt: 'b', n: 24 })]);
+    expect(results.map((r) => r.images.length)).toEqual([24, 24]);
+    expect(counts.refused).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { parseRateLimit, parseResetMs } from '../http/rate-limit-headers.js';
+import { createAdaptiveLimit } from './adaptive-limit.js';
+
+/** A clock that moves only when told: sleeps resolve as it passes their end. */
+function fakeClock() {
+  let now = 0;
+  const timers: Array<{ at: number; resolve: () => void }> = [];
+  return {
+    now: () => now,
+    sleep: (ms: number) => new Promise<void>((resolve) => timers.push({ at: now + ms, resolve })),
+    async advance(ms: number) {
+      now += ms;
+      for (const timer of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.resolve();
+      }
+      await flush();
+    },
+  };
+}
+
+const flush = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+/** Tasks that finish when the test says so. */
+function tasks() {
+  const open: Array<() => void> = [];
+  let started = 0;
+  return {
+    task: () =>
+      new Promise<void>((resolve) => {
+        started++;
+        open.push(resolve);
+      }),
+    get started() {
+      return started;
+    },
+    get running() {
+      return open.length;
+    },
+    finish() {
+      (open.shift() as () => void)();
+    },
+  };
+}
+
+const ok = { status: 200, headers: {} };
+
+describe('adaptive concurrency', () => {
+  it('raises the limit by about one per round of answered calls, up to the explicit cap and never past it', async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 6, initial: 2, ...clock });
+    const work = tasks();
+    const done: Array<Promise<void>> = [];
+    for (let i = 0; i < 40; i++) done.push(limit(work.task));
+    await flush();
+    expect(work.running).toBe(2);
+    const seen: number[] = [];
+    while (work.running > 0) {
+      limit.observe(ok);
+      work.finish();
+      await flush();
+      expect(work.running).toBeLessThanOrEqual(limit.concurrency);
+      seen.push(limit.concurrency);
+    }
+    await Promise.all(done);
+    expect(work.started).toBe(40);
+    expect(seen[0]).toBe(2);
+    expect(Math.max(...seen)).toBe(6);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b)); // only ever up, while every call succeeds
+  });
+
+  it('halves on a 429 and holds every new call for its Retry-After', async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 8, initial: 8, ...clock });
+    const work = tasks();
+    for (let i = 0; i < 12; i++) void limit(work.task);
+    await flush();
+    expect(work.started).toBe(8);
+    limit.observe({ status: 429, headers: { 'retry-after': '2' } });
+    expect(limit.concurrency).toBe(4);
+    for (let i = 0; i < 8; i++) work.finish();
+    await flush();
+    expect(work.started).toBe(8); // paused: nothing new starts before 2 s
+    await clock.advance(1_999);
+    expect(work.started).toBe(8);
+    await clock.advance(1);
+    expect(work.started).toBe(12); // then 4, the halved limit
+  });
+
+  it('spends only what the headers say remains, then waits for their reset', async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 8, initial: 8, ...clock });
+    const work = tasks();
+    void limit(work.task);
+    await flush();
+    limit.observe({
+      status: 200,
+      headers: { 'x-ratelimit-remaining-requests': '3', 'x-ratelimit-reset-requests': '10s' },
+    });
+    work.finish();
+    for (let i = 0; i < 6; i++) void limit(work.task);
+    await flush();
+    expect(work.started).toBe(4); // the first, then the 3 remaining
+    await clock.advance(9_999);
+    expect(work.started).toBe(4);
+    await clock.advance(1);
+    expect(work.started).toBe(7);
+  });
+
+  it('pauses after a 429 without Retry-After for the reset the headers give, else a second', async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 2, initial: 2, ...clock });
+    limit.observe({ status: 429, headers: { 'x-ratelimit-reset-requests': '250ms' } });
+    const work = tasks();
+    void limit(work.task);
+    await flush();
+    expect(work.started).toBe(0);
+    await clock.advance(250);
+    expect(work.started).toBe(1);
+    work.finish();
+    limit.observe({ status: 429, headers: {} });
+    void limit(work.task);
+    await clock.advance(999);
+    expect(work.started).toBe(1);
+    await clock.advance(1);
+    expect(work.started).toBe(2);
+  });
+
+  it('frees the slot of a task that throws', async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 1, initial: 1, ...clock });
+    await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limit(async () => 'next')).resolves.toBe('next');
+  });
+});
+
+describe('rate-limit headers', () => {
+  it("reads OpenAI's durations, seconds and Unix times", () => {
+    expect(parseResetMs('1s', 0)).toBe(1_000);
+    expect(parseResetMs('6m0s', 0)).toBe(360_000);
+    expect(parseResetMs('12ms', 0)).toBe(12);
+    expect(parseResetMs('1h2m3.5s', 0)).toBe(3_723_500);
+    expect(parseResetMs('20', 0)).toBe(20_000);
+    expect(parseResetMs('1700000060', 1_700_000_000_000)).toBe(60_000);
+    expect(parseResetMs('soon', 0)).toBeUndefined();
+    expect(parseResetMs('-3', 0)).toBeUndefined();
+  });
+
+  it('takes the request allowance from either naming, and Retry-After', () => {
+    expect(parseRateLimit({ 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '2s' })).toEqual({
+      remaining: 4,
+      resetMs: 2_000,
+      retryAfterMs: undefined,
+    });
+    expect(parseRateLimit({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '3', 'retry-after': '1' })).toEqual({
+      remaining: 0,
+      resetMs: 3_000,
+      retryAfterMs: 1_000,
+    });
+  });
+});
