@@ -52,5 +52,5 @@ export function formatTotal(costs: ReadonlyArray<CostJson>, [one, many]: readonl
   const priced = costs.length - known.unknown;
   return priced === 0
     ? 'unknown'
-    : `unknown (${known.unknown} ${known.unknown === 1 ? one : many} without a price; the other ${priced}: ${formatUsd(known.usd)})`;
+    : `unknown (${known.unknown} ${known.unknown === 1 ? one : many} of unknown cost; the other ${priced}: ${formatUsd(known.usd)})`;
 }

@@ -6,7 +6,7 @@ describe('pictor --help', () => {
   it('lists the commands, the environment variables and every exit code', async () => {
     const run = await runPictor(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['generate', 'edit', 'batch', 'gallery', 'models', 'sandbox'])
+    for (const command of ['generate', 'edit', 'batch', 'gallery', 'cost', 'models', 'sandbox'])
       expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     for (const name of ['TOGETHER_API_KEY', 'OPENAI_API_KEY', 'R9S_API_KEY', 'AI_STATS_API_KEY', 'PICTOR_API_KEY'])
       expect(run.stdout).toContain(name);
@@ -35,6 +35,9 @@ describe('pictor --help', () => {
         '--stream',
         '--partial-images',
         '--keep-partials',
+        '--dry-run',
+        '--max-cost',
+        '--prices',
       ],
     ],
     [
@@ -48,10 +51,28 @@ describe('pictor --help', () => {
         '--stream',
         '--keep-partials',
         '--out',
+        '--dry-run',
+        '--max-cost',
+        '--prices',
       ],
     ],
-    ['batch', ['<file>', '--concurrency', '--no-resume', '--out', '--gallery', 'prompts.jsonl', 'prompts.yaml']],
+    [
+      'batch',
+      [
+        '<file>',
+        '--concurrency',
+        '--no-resume',
+        '--out',
+        '--gallery',
+        'prompts.jsonl',
+        'prompts.yaml',
+        '--dry-run',
+        '--max-cost',
+        '--prices',
+      ],
+    ],
     ['gallery', ['[dir]', '--embed', '--title']],
+    ['cost', ['[dir]', '--json', 'unknown']],
     ['models', ['--provider', '--all', '--json']],
     ['sandbox', ['--port', '--latency', '--key', '--faults']],
   ])('%s --help shows its usage, options and examples', async (command, mentions) => {
