@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   Header,
+  HttpCode,
   Logger,
   NotFoundException,
   Param,
@@ -24,13 +25,14 @@ import { catchError, defer, finalize, map, of, tap, type Observable } from 'rxjs
 import { ClientGoneSignal } from './client-gone.decorator.js';
 import { CreateImagesPipe, type CreateImagesBody } from './create-images.pipe.js';
 import { EditImagesPipe, renameUploadFields, type EditImagesBody } from './edit-images.pipe.js';
+import { estimateResponse } from './estimate-response.js';
 import { ImageStore } from './image-store.js';
 import { imagesResponse, storeImage, type ImageSummary } from './images-response.js';
 import { SameOriginGuard } from './same-origin.guard.js';
 import { SpendsCredits } from './spends-credits.decorator.js';
 import { stripControl } from './strip-control.js';
 import { StreamQueryPipe, type StreamQuery } from './stream-query.pipe.js';
-import { toHttpError } from './to-http-error.js';
+import { isOperatorConcern, toHttpError } from './to-http-error.js';
 import { UploadExceptionFilter } from './upload-exception.filter.js';
 import { EDIT_UPLOAD_FIELDS, EDIT_UPLOAD_OPTIONS } from './upload-limits.js';
 import { UploadedImagesPipe, type EditUploads } from './uploaded-images.pipe.js';
@@ -52,6 +54,16 @@ export class ImagesController {
       result,
       result.images.map((image) => storeImage(this.store, image)),
     );
+  }
+
+  /**
+   * A dry run of `POST /images` with the same body: the calls it would make and their estimated cost, and the
+   * app's budget (`PICTOR_MAX_COST`) as it stands. Nothing is sent to the provider; 200, since nothing is created.
+   */
+  @Post('estimate')
+  @HttpCode(200)
+  estimate(@Body(CreateImagesPipe) body: CreateImagesBody) {
+    return estimateResponse(this.pictor.provider, this.pictor.estimateCost(body), this.pictor.budget);
   }
 
   /**
@@ -93,7 +105,7 @@ export class ImagesController {
         catchError((error: unknown) => {
           if (!PictorError.isInstance(error)) throw error;
           const { status, body } = toHttpError(error);
-          if (status >= 500 || status === 429)
+          if (isOperatorConcern(status))
             this.logger.warn(`${status} after ${error.name}: ${stripControl(error.message)}`);
           return of<MessageEvent>({ type: 'error', data: body });
         }),

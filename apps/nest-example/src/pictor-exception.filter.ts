@@ -3,7 +3,7 @@ import { Catch, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { AbortError, PictorError } from '@pictor/core';
 import { stripControl } from './strip-control.js';
-import { toHttpError } from './to-http-error.js';
+import { isOperatorConcern, toHttpError } from './to-http-error.js';
 
 /**
  * Answers core's errors as `toHttpError` says and logs the provider's failures (their messages cleaned of
@@ -22,7 +22,7 @@ export class PictorExceptionFilter extends BaseExceptionFilter {
       return;
     }
     const { status, headers, body } = toHttpError(exception);
-    if (status >= 500 || status === 429)
+    if (isOperatorConcern(status))
       this.logger.warn(`${status} after ${exception.name}: ${stripControl(exception.message)}`);
     const adapter = this.applicationRef ?? this.httpAdapterHost!.httpAdapter;
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);

@@ -10,6 +10,7 @@ const VARIABLES = {
   model: 'PICTOR_MODEL',
   maxRetries: 'PICTOR_MAX_RETRIES',
   timeoutMs: 'PICTOR_TIMEOUT_MS',
+  maxCost: 'PICTOR_MAX_COST',
 } as const satisfies Partial<Record<keyof PictorClientOptions, string>>;
 
 /**
@@ -27,6 +28,13 @@ export function pictorOptionsFrom(config: ConfigService): PictorClientOptions {
     if (!/^\d+$/.test(value)) issues.push({ field: name, message: 'must be a whole number' });
     return Number(value);
   };
+  const dollars = (name: string): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    if (!/^\d+(\.\d+)?$/.test(value))
+      issues.push({ field: name, message: 'must be a number of US dollars, e.g. 5 or 0.25' });
+    return Number(value);
+  };
   const options: PictorClientOptions = {
     provider: (text(VARIABLES.provider) ?? 'sandbox') as ProviderName,
     apiKey: text(VARIABLES.apiKey),
@@ -35,6 +43,7 @@ export function pictorOptionsFrom(config: ConfigService): PictorClientOptions {
     model: text(VARIABLES.model),
     maxRetries: integer(VARIABLES.maxRetries),
     timeoutMs: integer(VARIABLES.timeoutMs),
+    maxCost: dollars(VARIABLES.maxCost),
   };
   if (issues.length) throw new ValidationError(issues, 'configuration');
   try {
