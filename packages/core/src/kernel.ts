@@ -52,6 +52,7 @@ export type { PictorWarning } from './request/warnings.js';
 export { GeneratedImage, type GeneratedImageInit } from './images/generated-image.js';
 export { describeImage, type ImageDescription } from './images/describe-image.js';
 export { sniffMediaType } from './images/sniff-media-type.js';
+export { hasContentCredentials } from './images/content-credentials.js';
 export {
   formatFileName,
   checkFileNamePattern,
