@@ -129,6 +129,13 @@ describe('adaptive concurrency', () => {
     expect(work.started).toBe(2);
   });
 
+  it('halves once for a burst of 429s from the calls that were in flight together', () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 16, initial: 16, ...clock });
+    for (let i = 0; i < 5; i++) limit.observe({ status: 429, headers: { 'retry-after': '1' } });
+    expect(limit.concurrency).toBe(8);
+  });
+
   it('frees the slot of a task that throws', async () => {
     const clock = fakeClock();
     const limit = createAdaptiveLimit({ max: 1, initial: 1, ...clock });
@@ -151,11 +158,17 @@ describe('rate-limit headers', () => {
 
   it('takes the request allowance from either naming, and Retry-After', () => {
     expect(parseRateLimit({ 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '2s' })).toEqual({
+      limit: undefined,
       remaining: 4,
       resetMs: 2_000,
       retryAfterMs: undefined,
     });
+    expect(parseRateLimit({ 'x-ratelimit-remaining-images': '2', 'x-ratelimit-reset-images': '8.64s' })).toMatchObject({
+      remaining: 2,
+      resetMs: 8_640,
+    });
     expect(parseRateLimit({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '3', 'retry-after': '1' })).toEqual({
+      limit: undefined,
       remaining: 0,
       resetMs: 3_000,
       retryAfterMs: 1_000,

@@ -103,7 +103,8 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     const now = options.now();
     const info: RateLimitInfo = parseRateLimit(headers);
     if (status === 429) {
-      limit = Math.max(1, limit / 2);
+      // The calls in flight when the limit was hit answer 429 together: that is one signal, halved once.
+      if (now >= pausedUntil) limit = Math.max(1, limit / 2);
       pausedUntil = Math.max(pausedUntil, now + (info.retryAfterMs ?? info.resetMs ?? DEFAULT_PAUSE_MS));
     } else if (status >= 200 && status < 300) {
       limit = Math.min(max, limit + 1 / limit);

@@ -42,12 +42,15 @@ function count(value: string | undefined): number | undefined {
 
 /**
  * Reads the request allowance from an answer's headers: OpenAI's `x-ratelimit-limit-requests`,
- * `-remaining-requests` and `-reset-requests`, else the bare `x-ratelimit-limit` / `-remaining` / `-reset` others
- * send, and `Retry-After`. Token limits are left aside: image calls are limited by requests (images) per minute.
+ * `-remaining-requests` and `-reset-requests` (or their `-images` kin on image limits), else the bare
+ * `x-ratelimit-limit` / `-remaining` / `-reset` (Together sends `x-ratelimit-reset`, seconds, on its 429s), and
+ * `Retry-After`. Token limits are left aside: image calls are limited by requests (images) per minute.
  */
 export function parseRateLimit(headers: Record<string, string | undefined>, nowMs = Date.now()): RateLimitInfo {
-  const limit = count(headers['x-ratelimit-limit-requests'] ?? headers['x-ratelimit-limit']);
-  const remaining = count(headers['x-ratelimit-remaining-requests'] ?? headers['x-ratelimit-remaining']);
-  const resetMs = parseResetMs(headers['x-ratelimit-reset-requests'] ?? headers['x-ratelimit-reset'], nowMs);
+  const pick = (what: string) =>
+    headers[`x-ratelimit-${what}-requests`] ?? headers[`x-ratelimit-${what}-images`] ?? headers[`x-ratelimit-${what}`];
+  const limit = count(pick('limit'));
+  const remaining = count(pick('remaining'));
+  const resetMs = parseResetMs(pick('reset'), nowMs);
   return { limit, remaining, resetMs, retryAfterMs: parseRetryAfter(headers) };
 }
