@@ -68,8 +68,10 @@ describe('pictor generate', () => {
     expect(doc.images).toHaveLength(2);
     for (const [position, image] of doc.images.entries()) {
       expect(Object.keys(image).sort()).toEqual(
-        ['bytes', 'file', 'height', 'index', 'mediaType', 'path', 'seed', 'sha256', 'width'].sort(),
+        ['bytes', 'cost', 'file', 'height', 'index', 'mediaType', 'path', 'seed', 'sha256', 'width'].sort(),
       );
+      // Its share of the call: FLUX.1 [schnell] on the sandbox, priced as Together, 1.048576 MP × $0.0027.
+      expect(image.cost).toEqual({ usd: expect.closeTo(1.048576 * 0.0027, 9), basis: 'estimate' });
       expect(image.index).toBe(position);
       expect(image.seed).toBe(7);
       const bytes = await readFile(image.path as string);
