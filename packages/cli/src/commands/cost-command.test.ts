@@ -59,6 +59,22 @@ describe('pictor cost', () => {
     expect(json.total.usd).toBeCloseTo(recorded, 9);
   });
 
+  it('reports a cost from the usage the provider reported (the OpenAI stand-in reports it) as such', async () => {
+    const run = await runPictor(
+      [
+        ...['generate', 'a lighthouse', '--model', 'gpt-image-2', '--quality', 'low', '--size', '1024x1024'],
+        ...['--provider', 'openai', '--base-url', sandbox.urls.openai, '--out', out],
+      ],
+      { env: { OPENAI_API_KEY: 'sk-cli-cost-test-0000' } },
+    );
+    expect(run.code).toBe(0);
+    const line = /^cost: (\$\d+\.\d{4}) \(from usage\)$/m.exec(run.stderr);
+    expect(line).not.toBeNull();
+    const report = await runPictor(['cost', out]);
+    expect(lines(report.stdout)[1]).toMatch(new RegExp(`^\\${line![1]}\\s+usage\\s+1\\s+gpt-image-2\\s+a lighthouse$`));
+    expect(lines(report.stdout)[2]).toBe(`total: ${line![1]} (from usage) for 1 image in 1 entry`);
+  });
+
   it('says unknown for an entry without a recorded cost, never 0, and strips control characters', async () => {
     await generate('a red fox', ['--size', '1024x1024']);
     const path = join(out, 'manifest.json');
