@@ -1,6 +1,7 @@
 import type { BatchEvent, BatchReport } from '@pictor/core/batch';
 import type { PictorWarning } from '@pictor/core';
 import { isAbsolute, relative } from 'node:path';
+import { costText } from './cost-text.js';
 import { log } from './safe-log.js';
 
 /** One image of the run, as the log, the outputs and the summary show it. */
@@ -51,7 +52,7 @@ export function imageRows(report: BatchReport): ImageRow[] {
 }
 
 /**
- * Follows a batch: logs each prompt in its own log group with one line per image (prompt, seed, size, path) and
+ * Follows a batch: logs each prompt in its own log group (with what it cost) and one line per image (prompt, seed, size, path) and
  * surfaces the provider's warnings as annotations, all through `log` (prompts and messages are untrusted). Events come one at a time, so groups never interleave.
  */
 export function createBatchProgress(total: number) {
@@ -65,7 +66,7 @@ export function createBatchProgress(total: number) {
       event.type === 'skipped'
         ? `${title}: skipped, ${n} image(s) already generated`
         : event.type === 'saved'
-          ? `${title}: generated ${n} image(s)${failed}`
+          ? `${title}: generated ${n} image(s)${failed}, ${costText(event.result.cost)}`
           : `${title}: failed`,
     );
     const status = event.type === 'skipped' ? 'skipped' : 'generated';

@@ -59,7 +59,8 @@ describe('dist/index.js with input-images', () => {
     expect(first.stdout).toContain('Editing 1 input image(s): assets/photo.png\n');
     expect(first.outputs).toMatchObject({ count: '1', generated: '1', skipped: '0', failed: '0' });
     const [edited] = JSON.parse(first.outputs.images!) as string[];
-    expect(edited).toMatch(/^edited\/the-same-scene-in-watercolour-[0-9a-f]{8}-edit-0\.\w+$/);
+    // Core's default name: its {key} is the edit's, which holds the inputs' hashes (checked with the manifest below).
+    expect(edited).toMatch(/^edited\/the-same-scene-in-watercolour-[0-9a-f]{8}-0\.\w+$/);
     const editedBytes = await readFile(join(workspace, edited!));
     const image = describeImage(editedBytes);
     expect([image.width, image.height]).toEqual([512, 384]);
@@ -76,6 +77,7 @@ describe('dist/index.js with input-images', () => {
     const manifestText = await readFile(join(workspace, 'edited/manifest.json'), 'utf8');
     const entry = (JSON.parse(manifestText) as { entries: Array<Record<string, unknown>> }).entries[0]!;
     expect(entry).toMatchObject({ operation: 'edit', inputs: [{ index: 0, sha256: sha256(photo), width: 320 }] });
+    expect(edited).toContain(`-${String(entry.key).slice(0, 8)}-0.`);
     expect(manifestText).not.toContain(photo.toString('base64').slice(0, 64));
 
     const before = calls();

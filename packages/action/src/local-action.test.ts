@@ -107,4 +107,37 @@ describe('@github/local-action', () => {
     const edited = describeImage(await readFile(image!));
     expect([edited.width, edited.height]).toEqual([640, 448]);
   });
+
+  it('runs a dry run: the plan and its cost printed, outputs set, no request sent and no file written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pictor-local-action-'));
+    const summaryFile = join(dir, 'summary.md');
+    await writeFile(summaryFile, '');
+    const envFile = join(dir, '.env');
+    await writeFile(
+      envFile,
+      [
+        'INPUT_PROMPT=a lantern in the fog',
+        'INPUT_PROVIDER=sandbox',
+        `INPUT_BASE-URL=${sandbox.urls.together}`,
+        'INPUT_MODEL=black-forest-labs/FLUX.1-schnell',
+        'INPUT_SIZE=1024x1024',
+        'INPUT_DRY-RUN=true',
+        `INPUT_OUTPUT-DIR=${join(dir, 'images')}`,
+        `GITHUB_STEP_SUMMARY=${summaryFile}`,
+        `GITHUB_WORKSPACE=${dir}`,
+      ].join('\n'),
+    );
+    const requests = sandbox.stats.requests;
+    const { code, stdout, stderr } = await runLocalAction(envFile);
+
+    expect(code, stdout + stderr).toBe(0);
+    expect(sandbox.stats.requests).toBe(requests);
+    expect(existsSync(join(dir, 'images'))).toBe(false);
+    // 1024×1024 = 1.048576 MP at $0.0027 per MP: $0.0028311552.
+    expect(stdout).toContain('1 image(s) at 1024×1024, $0.002831 (estimate)');
+    const outputs = stdout.slice(stdout.indexOf('Action Outputs'));
+    expect(outputs).toMatch(/'generated'\s*│\s*'0'/);
+    expect(outputs).toMatch(/'cost'\s*│\s*'0\.00283115\d*'/);
+    expect(await readFile(summaryFile, 'utf8')).toContain('<td>$0.002831</td><td>estimate</td>');
+  });
 });

@@ -198,6 +198,9 @@ describe('run() with a mocked @actions/core against the sandbox', () => {
     [{ 'input-images': '../photo.png' }, 'input-images: must stay inside the workspace'],
     [{ 'input-images': 'pictor-no-such-folder/*.png' }, 'input-images: no file matches "pictor-no-such-folder/*.png"'],
     [{ mask: 'mask.png' }, 'mask: needs input-images'],
+    [{ 'max-cost': 'ten dollars' }, 'max-cost: must be an amount in USD'],
+    [{ 'dry-run': 'perhaps' }, 'dry-run: must be true or false'],
+    [{ 'prices-file': '../prices.json' }, 'prices-file: must be inside the workspace'],
   ])('a bad input (%j) fails the step naming it, before any request', async (bad, message) => {
     const before = generations();
     await runWith({ prompt: 'a kite', 'output-dir': await freshDir(), ...bad });

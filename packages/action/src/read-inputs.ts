@@ -11,6 +11,7 @@ import {
 } from '@pictor/core';
 import { readFile } from 'node:fs/promises';
 import { readEditInputs, type EditInputs } from './edit-inputs.js';
+import { readPricesFile } from './prices-file.js';
 import { insideWorkspace, workspaceDir } from './workspace-path.js';
 
 /** What `run()` needs, read from the step's inputs. */
@@ -23,6 +24,10 @@ export interface ActionInputs {
   fileName: string | undefined;
   skipExisting: boolean;
   failOnPartial: boolean;
+  /** `dry-run`: print the plan and its estimated cost; send nothing, write nothing. */
+  dryRun: boolean;
+  /** `max-cost`: the batch's budget in USD. */
+  maxCost: number | undefined;
 }
 
 /** Core's field names → the inputs that set them, so every error names what the user wrote. */
@@ -39,6 +44,8 @@ const INPUT_OF_FIELD: Record<string, string> = {
   model: 'model',
   baseURL: 'base-url',
   apiKey: 'api-key',
+  maxCost: 'max-cost',
+  prices: 'prices-file',
 };
 
 function toInputIssues(issues: FieldIssue[]): FieldIssue[] {
@@ -57,6 +64,18 @@ function integerInput(name: string, issues: FieldIssue[]): number | undefined {
     return undefined;
   }
   return Number(text);
+}
+
+/** A budget in USD: a plain decimal number, 0 or more (no currency sign, no exponent). */
+function usdInput(name: string, issues: FieldIssue[]): number | undefined {
+  const text = optional(name);
+  if (text === undefined) return undefined;
+  const usd = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(usd) || usd > 1_000_000) {
+    issues.push({ field: name, message: `must be an amount in USD from 0 to 1000000, e.g. 0.50; got "${text}"` });
+    return undefined;
+  }
+  return usd;
 }
 
 function booleanInput(name: string, fallback: boolean, issues: FieldIssue[]): boolean {
@@ -93,12 +112,14 @@ function readDefaults(issues: FieldIssue[]): Partial<ImageRequest> {
   return defaults;
 }
 
-function readClientOptions(apiKey: string, issues: FieldIssue[]): ActionInputs['client'] {
+async function readClientOptions(apiKey: string, issues: FieldIssue[]): Promise<ActionInputs['client']> {
+  const prices = await readPricesFile(optional('prices-file'), issues);
   const options = {
     provider: (optional('provider') ?? 'together') as ProviderName,
     apiKey: apiKey || undefined,
     baseURL: optional('base-url'),
     model: optional('model'),
+    ...(prices ? { prices } : {}),
   };
   try {
     resolveClientOptions(options);
@@ -155,10 +176,12 @@ async function readOutputDir(issues: FieldIssue[]): Promise<string> {
  */
 export async function readInputs(apiKey: string): Promise<ActionInputs> {
   const issues: FieldIssue[] = [];
-  const client = readClientOptions(apiKey, issues);
+  const client = await readClientOptions(apiKey, issues);
   const defaults = readDefaults(issues);
   const skipExisting = booleanInput('skip-existing', true, issues);
   const failOnPartial = booleanInput('fail-on-partial', true, issues);
+  const dryRun = booleanInput('dry-run', false, issues);
+  const maxCost = usdInput('max-cost', issues);
   const outputDir = await readOutputDir(issues);
   const source = await readSource(issues);
   const edit = await readEditInputs(optional('input-images'), optional('mask'), issues);
@@ -184,5 +207,7 @@ export async function readInputs(apiKey: string): Promise<ActionInputs> {
     fileName: optional('file-name'),
     skipExisting,
     failOnPartial,
+    dryRun,
+    maxCost,
   };
 }
