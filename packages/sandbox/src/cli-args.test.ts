@@ -49,5 +49,14 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--latency', 'soon'])).toThrow(/--latency expects a number/);
     expect(() => parseCliArgs(['--faults', '/nonexistent/plan.json'])).toThrow(/--faults: cannot read/);
     expect(() => parseCliArgs(['--bogus'])).toThrow();
+    expect(() => parseCliArgs(['--rate-limit', '5', '--rate-limit-headers', 'old'])).toThrow(
+      /--rate-limit-headers expects 'current' or 'all', got 'old'/,
+    );
+    expect(() => parseCliArgs(['--rate-limit-headers', 'all'])).toThrow(/needs --rate-limit/);
+  });
+
+  it('reads --rate-limit-headers into the bucket options', () => {
+    const { options } = parseCliArgs(['--rate-limit', '2/1', '--rate-limit-headers', 'all']);
+    expect(options.rateLimit).toEqual({ capacity: 2, refillPerSecond: 1, headers: 'all' });
   });
 });

@@ -16,6 +16,9 @@ Options:
   --faults <plan.json>  scripted fault plan (see README)
   --url-ttl <ms>        lifetime of image URLs (default 3600000)
   --rate-limit <c[/r]>  token bucket per key: capacity c, refilled at r per second (default r = c/60)
+  --rate-limit-headers <current|all>
+                        rate-limit headers: what each provider documents today (default), or also
+                        the older documented ones (Together's per-second set on every answer)
   --public-url <url>    origin written into image URLs (default http://<host>:<port>)
   --content-credentials embed C2PA content credentials in GPT image models' images (OpenAI stand-in)
   --quiet               do not log requests
@@ -45,6 +48,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
       faults: { type: 'string' },
       'url-ttl': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'rate-limit-headers': { type: 'string' },
       'public-url': { type: 'string' },
       'content-credentials': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -69,6 +73,13 @@ export function parseCliArgs(argv: string[]): CliConfig {
       capacity: c,
       refillPerSecond: refill === undefined ? c / 60 : nonNegative('--rate-limit', refill),
     };
+  }
+  const headers = values['rate-limit-headers'];
+  if (headers !== undefined) {
+    if (headers !== 'current' && headers !== 'all')
+      throw new Error(`--rate-limit-headers expects 'current' or 'all', got '${headers}'`);
+    if (!options.rateLimit) throw new Error('--rate-limit-headers needs --rate-limit');
+    options.rateLimit.headers = headers;
   }
   if (values.faults) {
     let json: unknown;

@@ -10,6 +10,8 @@ export interface ApiError {
   param: string | null;
   /** AI Stats' gateway error code (`unauthorised`, `validation_error`, …); falls back to `code`/`type`. */
   gatewayCode?: string;
+  /** More top-level fields of AI Stats' body (its key-limit answer adds `reason` and `reset_at`). */
+  gatewayFields?: Record<string, unknown>;
   headers?: Record<string, string>;
 }
 
@@ -49,6 +51,7 @@ export function errorBody(provider: ProviderName, error: ApiError, requestId: st
         status_code: error.status,
         generation_id: requestId,
         ...(error.param !== null ? { param: error.param } : {}),
+        ...error.gatewayFields,
       };
   }
 }

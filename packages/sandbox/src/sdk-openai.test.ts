@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { imageInfo } from './__fixtures__/http.js';
 import { startSandbox, type Sandbox } from './start-sandbox.js';
 
@@ -228,5 +228,38 @@ describe('official openai SDK against the sandbox', () => {
     expect(response.data).toHaveLength(1);
     expect(sandbox.stats.faults['rate-limit']).toBe(2);
     expect(sandbox.stats.generations.openai).toBe(3);
+  });
+});
+
+describe('official openai SDK against the token bucket', () => {
+  let sandbox: Sandbox | undefined;
+  afterEach(() => sandbox?.close());
+
+  it('surfaces the bucket’s 429 as RateLimitError, with OpenAI’s code, type and headers', async () => {
+    sandbox = await startSandbox({ rateLimit: { capacity: 1, refillPerSecond: 1 / 3600 } });
+    const client = new OpenAI({ baseURL: sandbox.urls.openai, apiKey: 'sk-bucket', maxRetries: 0 });
+    const { data, response } = await client.images
+      .generate({ prompt: 'p', size: '256x256', response_format: 'url' })
+      .withResponse();
+    expect(data.data).toHaveLength(1);
+    expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    const error = await client.images.generate({ prompt: 'p', size: '256x256' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    const limited = error as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(limited).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests', param: null });
+    expect(limited.message).toMatch(/^429 Rate limit reached for requests .* Limit 1, Used 1, Requested 1\./);
+    expect(limited.headers.get('x-ratelimit-limit-requests')).toBe('1');
+    expect(Number(limited.headers.get('retry-after-ms'))).toBeGreaterThan(0);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  it('waits as retry-after-ms says and succeeds on its own retry', async () => {
+    sandbox = await startSandbox({ rateLimit: { capacity: 1, refillPerSecond: 5 } });
+    const client = new OpenAI({ baseURL: sandbox.urls.openai, apiKey: 'sk-bucket', maxRetries: 4 });
+    const results = await Promise.all(
+      [1, 2, 3].map(() => client.images.generate({ prompt: 'p', size: '256x256', response_format: 'url' })),
+    );
+    for (const result of results) expect(result.data).toHaveLength(1);
+    expect(sandbox.stats.rateLimited).toBeGreaterThanOrEqual(1);
   });
 });

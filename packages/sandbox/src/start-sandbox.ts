@@ -34,7 +34,10 @@ export interface SandboxOptions {
   faults?: FaultPlan;
   /** Lifetime of image URLs in ms (default 60 minutes, as OpenAI documents). */
   urlTtlMs?: number;
-  /** A token bucket per API key; requests over it get 429 with `Retry-After`. */
+  /**
+   * A token bucket per API key; requests over it get the provider's 429, and each stand-in reports the bucket in
+   * its provider's rate-limit headers (README, "Rate limit").
+   */
   rateLimit?: RateLimitOptions;
   /** Size of the `oversized` fault's image in bytes (default 64 MiB). */
   oversizedBytes?: number;

@@ -15,6 +15,36 @@ describe('TokenBucket', () => {
     expect(bucket.take().ok).toBe(true);
   });
 
+  it('tells how long until it is full again', () => {
+    let now = 0;
+    const bucket = new TokenBucket(3, 2, () => now);
+    expect(bucket.fullInMs()).toBe(0);
+    bucket.take();
+    expect(bucket.fullInMs()).toBe(500);
+    bucket.take();
+    bucket.take();
+    expect(bucket.fullInMs()).toBe(1500);
+    now = 1000;
+    expect(bucket.take()).toEqual({ ok: true, remaining: 1 });
+    expect(bucket.fullInMs()).toBe(1000);
+    const never = new TokenBucket(1, 0, () => 0);
+    never.take();
+    expect(never.fullInMs()).toBe(60_000);
+  });
+
+  it('gives the limiter the bucket size and time until full with each verdict', () => {
+    let now = 0;
+    const limiter = new RateLimiter({ capacity: 2.5, refillPerSecond: 0.5 }, () => now);
+    expect(limiter.take('k')).toEqual({ ok: true, remaining: 1, limit: 2, fullInMs: 2000 });
+    limiter.take('k');
+    expect(limiter.take('k')).toEqual({ ok: false, retryAfterMs: 1000, limit: 2, fullInMs: 4000 });
+    now = 1000;
+    expect(limiter.take('k')).toEqual({ ok: true, remaining: 0, limit: 2, fullInMs: 5000 });
+    expect(() => new RateLimiter({ capacity: 1, refillPerSecond: 1, headers: 'old' as never })).toThrow(
+      /rateLimit.headers must be 'current' or 'all', got "old"/,
+    );
+  });
+
   it('keeps one bucket per key', () => {
     const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0 }, () => 0);
     expect(limiter.take('a').ok).toBe(true);

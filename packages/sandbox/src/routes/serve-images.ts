@@ -14,8 +14,9 @@ import {
 import type { GenerationJob } from '../generation-request.js';
 import { clientGone, sendError, sleep } from '../http-helpers.js';
 import { padImage, type PaddedImage } from '../oversized-image.js';
-import { rateLimited, type ApiError } from '../provider-envelopes.js';
+import type { ApiError } from '../provider-envelopes.js';
 import type { ProviderName } from '../providers.js';
+import { bucketRefusal, rateLimitHeaders } from '../rate-limit-profiles.js';
 import type { RenderSpec } from '../render-image.js';
 import { successBody, type ImageItem } from '../response-bodies.js';
 import type { SandboxContext } from '../sandbox-context.js';
@@ -82,17 +83,13 @@ export async function serveImages<Raw>(
 
   if (context.limiter) {
     const verdict = context.limiter.take(key);
+    const mode = context.limiter.options.headers;
     if (!verdict.ok) {
       context.stats.rateLimited += 1;
-      const error = rateLimited(provider, Math.ceil(verdict.retryAfterMs / 1000), context.limiter.options.capacity);
-      error.headers = {
-        ...error.headers,
-        'x-ratelimit-limit-requests': String(context.limiter.options.capacity),
-        'x-ratelimit-remaining-requests': '0',
-        'x-ratelimit-reset-requests': `${(verdict.retryAfterMs / 1000).toFixed(3)}s`,
-      };
-      return sendError(res, provider, error, requestId);
+      return sendError(res, provider, bucketRefusal(provider, verdict, mode), requestId);
     }
+    // Set before any answer is written, so the 200 (JSON or stream) and any later error carry them.
+    for (const [name, value] of Object.entries(rateLimitHeaders(provider, verdict, mode))) res.setHeader(name, value);
   }
 
   let raw: Raw | ApiError;
