@@ -6,7 +6,7 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 /** What the orchestrator asks one child process to do. */
 export interface ChildJob {
   /** Which scenario module's `child()` runs. */
-  scenario: 'small-payload' | 'big-batch' | 'fan-out';
+  scenario: 'small-payload' | 'big-batch' | 'fan-out' | 'rate-limit';
   client: string;
   params: unknown;
 }

@@ -9,7 +9,9 @@ process.once('message', (job: ChildJob) => {
           ? await import('./scenarios/1-small-payload.ts')
           : job.scenario === 'big-batch'
             ? await import('./scenarios/2-big-batch.ts')
-            : await import('./scenarios/3-fan-out.ts');
+            : job.scenario === 'fan-out'
+              ? await import('./scenarios/3-fan-out.ts')
+              : await import('./scenarios/6-rate-limit.ts');
       const result = await module.child(job.client as never, job.params as never);
       process.send?.({ ok: true, result }, () => process.exit(0));
     } catch (error) {

@@ -43,10 +43,17 @@ export function collectMeta(started: { at: number; load: number }, quick: boolea
     durationS: Math.round((performance.now() - started.at) / 1000),
     quick,
     versions: Object.fromEntries(
-      ['@pictor/core', '@pictor/sandbox', 'undici', 'openai', 'together-ai', 'ai', '@ai-sdk/togetherai'].map((n) => [
-        n,
-        versionOf(n),
-      ]),
+      [
+        '@pictor/core',
+        '@pictor/sandbox',
+        'undici',
+        'openai',
+        'together-ai',
+        'ai',
+        '@ai-sdk/togetherai',
+        '@ai-sdk/openai',
+        'p-limit',
+      ].map((n) => [n, versionOf(n)]),
     ),
   };
 }
@@ -79,11 +86,16 @@ export function renderResults(reports: ScenarioReport[], meta: RunMeta): string 
   if (targets.length) out.push('### Targets', '', table(['scenario', 'target', 'measured', ''], targets), '');
   for (const r of reports) {
     out.push(`### ${r.id}. ${r.title}`, '', r.method, '', table(r.head, r.rows), '');
+    // Relative to BENCHMARKS.md, where `--write` puts these lines; the files are written beside it by the same run.
+    for (const { file } of r.charts ?? []) out.push(`![${r.title.split(' — ')[0]}](${CHART_LINK}/${file})`, '');
     for (const note of r.notes) out.push(`- ${note}`);
     if (r.notes.length) out.push('');
   }
   return out.join('\n').trimEnd();
 }
+
+/** Where `--write` puts the charts, as BENCHMARKS.md links to them. */
+const CHART_LINK = 'apps/bench/charts';
 
 export const RESULTS_START =
   '<!-- bench:results:start (written by `pnpm bench --write`; edit outside these markers) -->';

@@ -1,13 +1,16 @@
-// `pnpm bench` — runs the five scenarios, prints one table per scenario, and with `--write` puts them in
-// BENCHMARKS.md. Flags: --write, --quick (CI smoke: seconds, numbers meaningless), --only 1,3,
-// --json <file> (the reports as JSON), --wait-quiet (wait up to 10 minutes for a load average ≤ 1.0 first).
-import { writeFile } from 'node:fs/promises';
+// `pnpm bench` — runs the six scenarios, prints one table per scenario, and with `--write` puts them in
+// BENCHMARKS.md and their charts in apps/bench/charts/. Flags: --write, --quick (CI smoke: seconds, numbers
+// meaningless), --only 1,3, --json <file> (the reports as JSON), --charts <dir> (the charts, anywhere, any run),
+// --wait-quiet (wait up to 10 minutes for a load average ≤ 1.0 first).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectMeta, renderResults, writeBenchmarks } from './report.ts';
 import { pause } from './rounds.ts';
 import type { ScenarioContext, ScenarioReport } from './scenarios/scenario.ts';
+import { renderChart } from './svg-chart.ts';
 
 const SCENARIOS: Record<number, () => Promise<{ run: (ctx: ScenarioContext) => Promise<ScenarioReport> }>> = {
   1: () => import('./scenarios/1-small-payload.ts'),
@@ -15,9 +18,20 @@ const SCENARIOS: Record<number, () => Promise<{ run: (ctx: ScenarioContext) => P
   3: () => import('./scenarios/3-fan-out.ts'),
   4: () => import('./scenarios/4-action-cold-start.ts'),
   5: () => import('./scenarios/5-sandbox.ts'),
+  6: () => import('./scenarios/6-rate-limit.ts'),
 };
+const ALL = Object.keys(SCENARIOS).map(Number);
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
+const CHARTS_DIR = fileURLToPath(new URL('../charts', import.meta.url));
+
+/** Every scenario's charts as SVG files in `dir`; returns how many. */
+async function writeCharts(dir: string, reports: ScenarioReport[]): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const charts = reports.flatMap((r) => r.charts ?? []);
+  for (const { file, chart } of charts) await writeFile(join(dir, file), renderChart(chart));
+  return charts.length;
+}
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -40,13 +54,14 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       json: { type: 'string' },
+      charts: { type: 'string' },
       'wait-quiet': { type: 'boolean', default: false },
     },
   });
   if (values.write && values.quick)
     throw new Error('--write with --quick would put smoke-test numbers in BENCHMARKS.md');
-  const ids = values.only ? values.only.split(',').map(Number) : [1, 2, 3, 4, 5];
-  for (const id of ids) if (!SCENARIOS[id]) throw new Error(`no scenario ${id} (1–5)`);
+  const ids = values.only ? values.only.split(',').map(Number) : ALL;
+  for (const id of ids) if (!SCENARIOS[id]) throw new Error(`no scenario ${id} (1–${ALL.length})`);
   if (values['wait-quiet']) await waitQuiet(1.0, 10 * 60_000);
   const load = loadavg()[0] ?? 0;
   if (load > 1.0 && !values.quick)
@@ -65,10 +80,12 @@ async function main(): Promise<void> {
   const results = renderResults(reports, meta);
   process.stdout.write(`${results}\n`);
   if (values.json) await writeFile(values.json, JSON.stringify({ meta, reports }, null, 2));
+  if (values.charts) log(`wrote ${await writeCharts(values.charts, reports)} charts to ${values.charts}`);
   if (values.write) {
-    if (ids.length !== 5) throw new Error('--write needs all five scenarios (no --only)');
+    if (ids.length !== ALL.length) throw new Error('--write needs every scenario (no --only)');
     await writeBenchmarks(BENCHMARKS_MD, results);
     log(`wrote ${BENCHMARKS_MD}`);
+    log(`wrote ${await writeCharts(CHARTS_DIR, reports)} charts to ${CHARTS_DIR}`);
   }
 }
 

@@ -1,19 +1,22 @@
 // CI smoke of the harness (no timing assertions): `node src/run.ts --quick` runs every scenario once, briefly,
-// and its JSON report has the expected shape — every client present, every number positive.
+// and its JSON report has the expected shape — every client present, every number positive — and its charts parse.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_NAMES } from './clients/client.ts';
+import { RUNNER_NAMES, RUNNER_STAND_INS } from './rate-limit-runners.ts';
 import type { RunMeta } from './report.ts';
 import type { ScenarioReport } from './scenarios/scenario.ts';
 
 const RUN = fileURLToPath(new URL('./run.ts', import.meta.url));
 
 let dir: string;
+let chartsDir: string;
 let stdout: string;
 let reports: ScenarioReport[];
 let meta: RunMeta;
@@ -21,11 +24,12 @@ let meta: RunMeta;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pictor-bench-smoke-'));
   const json = join(dir, 'report.json');
-  ({ stdout } = await promisify(execFile)(process.execPath, [RUN, '--quick', '--json', json], {
+  chartsDir = join(dir, 'charts');
+  ({ stdout } = await promisify(execFile)(process.execPath, [RUN, '--quick', '--json', json, '--charts', chartsDir], {
     maxBuffer: 16 * 1024 * 1024,
   }));
   ({ meta, reports } = JSON.parse(await readFile(json, 'utf8')) as { meta: RunMeta; reports: ScenarioReport[] });
-}, 170_000);
+}, 240_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -37,8 +41,8 @@ const positive = (value: number | undefined): void => {
 };
 
 describe('pnpm bench --quick', () => {
-  it('runs all five scenarios and prints a table for each', () => {
-    expect(reports.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+  it('runs all six scenarios and prints a table for each', () => {
+    expect(reports.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const r of reports) {
       expect(stdout).toContain(`### ${r.id}. ${r.title}`);
       expect(r.rows.length).toBeGreaterThan(0);
@@ -91,6 +95,39 @@ describe('pnpm bench --quick', () => {
     const v = reports[4]?.values.sandbox;
     positive(v?.rendersPerSecond);
     positive(v?.cachedPerSecond);
+  });
+
+  it('scenario 6 runs the batch through the rate limit with every client on its stand-ins, and counts the calls', () => {
+    const values = reports[5]?.values ?? {};
+    const rows = RUNNER_NAMES.flatMap((runner) => RUNNER_STAND_INS[runner].map((standIn) => `${standIn}/${runner}`));
+    expect(Object.keys(values).sort()).toEqual([...rows].sort());
+    for (const key of rows) {
+      const v = values[key];
+      positive(v?.imagesPerSecond);
+      positive(v?.ceilingShare);
+      positive(v?.wallS);
+      positive(v?.peakRssMb);
+      // Every prompt ends as images or as a counted failure, and the proxy saw at least one call per prompt.
+      expect((v?.images ?? 0) + (v?.failed ?? 0)).toBe(v?.prompts);
+      expect(v?.calls).toBeGreaterThanOrEqual(v?.prompts ?? Infinity);
+      expect(v?.refused).toBeGreaterThanOrEqual(0);
+      expect(v?.refusedShare).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('writes every chart as valid SVG, one series per client in the rate-limit charts', async () => {
+    const expected = reports.flatMap((r) => (r.charts ?? []).map((c) => c.file));
+    expect(expected).toEqual(expect.arrayContaining(['6-rate-limit-openai.svg', '6-rate-limit-together.svg']));
+    expect((await readdir(chartsDir)).sort()).toEqual([...expected].sort());
+    for (const r of reports) expect(r.charts?.length ?? 0).toBeGreaterThan(0);
+    for (const file of expected) {
+      const svg = await readFile(join(chartsDir, file), 'utf8');
+      expect(XMLValidator.validate(svg)).toBe(true);
+    }
+    const openai = await readFile(join(chartsDir, '6-rate-limit-openai.svg'), 'utf8');
+    const drawn = [...openai.matchAll(/class="series" data-series="([^"]+)"/g)].map((m) => m[1]);
+    expect(drawn).toEqual(RUNNER_NAMES.filter((runner) => RUNNER_STAND_INS[runner].includes('openai')));
+    expect(openai).toContain('class="ceiling"');
   });
 
   it('judges every target', () => {

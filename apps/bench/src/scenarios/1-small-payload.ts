@@ -5,6 +5,7 @@ import { makePng } from '../png.ts';
 import { bestPeer, fixed, range, times } from '../report-format.ts';
 import { interleave } from '../rounds.ts';
 import { median } from '../stats.ts';
+import { barsOf } from '../svg-chart.ts';
 import type { ScenarioContext, ScenarioReport } from './scenario.ts';
 
 const CONCURRENCY = 16;
@@ -126,6 +127,18 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     head: ['client', 'req/s (median)', 'min – max', '× best peer SDK', '× raw undici', 'client CPU µs/req'],
     rows,
     values,
+    charts: [
+      {
+        file: '1-small-payload.svg',
+        chart: barsOf(
+          'Small payload: requests per second, 16 in flight',
+          'req/s (median)',
+          values,
+          CLIENT_NAMES,
+          'rps',
+        ),
+      },
+    ],
     targets: [
       {
         target: `≥ 3× the best peer SDK (${peer.name})`,

@@ -6,6 +6,7 @@ import { bestPeer, fixed, range, times } from '../report-format.ts';
 import { interleave, pause } from '../rounds.ts';
 import { RssSampler } from '../rss-sampler.ts';
 import { mb, median } from '../stats.ts';
+import { barsOf } from '../svg-chart.ts';
 import type { ScenarioContext, ScenarioReport } from './scenario.ts';
 
 const CONCURRENCY = 2;
@@ -206,6 +207,12 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     ],
     rows,
     values,
+    charts: [
+      {
+        file: '2-big-batch.svg',
+        chart: barsOf('Big batch: peak RSS above baseline', 'MB (median)', values, CLIENT_NAMES, 'peakRssMb'),
+      },
+    ],
     targets: [
       {
         target: `peak RSS ≤ 40% of the best peer SDK's (${peer.name}, ${fixed(peerRss, 0)} MB)`,

@@ -5,6 +5,7 @@ import { makePng } from '../png.ts';
 import { fixed, range, times } from '../report-format.ts';
 import { interleave } from '../rounds.ts';
 import { median } from '../stats.ts';
+import { barsOf } from '../svg-chart.ts';
 import type { ScenarioContext, ScenarioReport } from './scenario.ts';
 
 const N = 16;
@@ -145,6 +146,18 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
     head: ['client', 'how 16 images are asked for', 'calls', 'one call ms', '16 images ms', 'min – max', '× one call'],
     rows,
     values,
+    charts: [
+      {
+        file: '3-fan-out.svg',
+        chart: barsOf(
+          `Fan-out: 16 images, 4 per call, ${latencyMs} ms a call`,
+          'ms (median)',
+          values,
+          Object.keys(values),
+          'fanOutMs',
+        ),
+      },
+    ],
     targets: [
       {
         target: 'pictor-core: 16 images in ≤ 1.3× the time of one call',

@@ -1,55 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { fixed, range } from '../report-format.ts';
+import { SandboxProcess } from '../sandbox-process.ts';
 import { median } from '../stats.ts';
 import type { ScenarioContext, ScenarioReport } from './scenario.ts';
 
-const SANDBOX_CHILD = fileURLToPath(new URL('../sandbox-child.ts', import.meta.url));
 const RENDER_CONCURRENCY = 4;
 const CACHED_CONCURRENCY = 16;
-
-interface SandboxStats {
-  imagesRendered: number;
-  cacheHits: number;
-}
-
-/** A sandbox in its own process, asked over IPC for its URLs and counters. */
-class SandboxProcess {
-  readonly #child: ChildProcess;
-  readonly #replies: Array<(message: Record<string, unknown>) => void> = [];
-
-  private constructor(child: ChildProcess) {
-    this.#child = child;
-    child.on('message', (message) => this.#replies.shift()?.(message as Record<string, unknown>));
-  }
-
-  static async start(): Promise<{ sandbox: SandboxProcess; together: string }> {
-    const sandbox = new SandboxProcess(fork(SANDBOX_CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    const { urls } = (await sandbox.#next()) as { urls: { together: string } };
-    return { sandbox, together: urls.together };
-  }
-
-  #next(): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      this.#replies.push(resolve);
-      this.#child.once('exit', (code) => reject(new Error(`the sandbox exited (${code})`)));
-    });
-  }
-
-  async stats(): Promise<SandboxStats> {
-    const reply = this.#next();
-    this.#child.send('stats');
-    return (await reply).stats as SandboxStats;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#child.once('exit', () => resolve());
-      this.#child.send('close');
-    });
-  }
-}
 
 /**
  * Keeps `concurrency` requests in flight until the deadline, each worker making at least `minPerWorker`
@@ -108,10 +64,10 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
   const cachedMs = ctx.quick ? 300 : 2000;
   const results: RoundResult[] = [];
   for (let round = 0; round < rounds; round++) {
-    const { sandbox, together } = await SandboxProcess.start();
+    const { sandbox, urls } = await SandboxProcess.start();
     const agent = new Agent({ keepAliveTimeout: 60_000 });
     try {
-      const url = `${together}/images/generations`;
+      const url = `${urls.together}/images/generations`;
       // Warm-up: sharp, the spec validator, the connections.
       await drive(agent, url, RENDER_CONCURRENCY, 0, (i) => request1024(`warm-up ${round}`, i), 1);
       const before = await sandbox.stats();
@@ -154,6 +110,20 @@ export async function run(ctx: ScenarioContext): Promise<ScenarioReport> {
       ['responses to a repeated request (cached)', fixed(median(cachedRates), 0), range(cachedRates, 0)],
     ],
     values: { sandbox: { rendersPerSecond: median(renders), cachedPerSecond: median(cachedRates) } },
+    charts: [
+      {
+        file: '5-sandbox.svg',
+        chart: {
+          kind: 'bars',
+          title: 'Sandbox: answers per second',
+          unit: 'per second (median)',
+          bars: [
+            { label: 'renders (1024×1024 PNG)', value: median(renders) },
+            { label: 'cached answers', value: median(cachedRates) },
+          ],
+        },
+      },
+    ],
     targets: [],
     notes: [],
   };

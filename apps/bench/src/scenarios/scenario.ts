@@ -1,3 +1,5 @@
+import type { Chart } from '../svg-chart.ts';
+
 /** What the orchestrator passes every scenario. */
 export interface ScenarioContext {
   /** CI smoke: one round, short windows; the numbers mean nothing. */
@@ -25,4 +27,6 @@ export interface ScenarioReport {
   values: Record<string, Record<string, number>>;
   targets: TargetCheck[];
   notes: string[];
+  /** Charts of this run, written by `--write` (or `--charts <dir>`) as `<file>` (e.g. `3-fan-out.svg`). */
+  charts?: Array<{ file: string; chart: Chart }>;
 }
