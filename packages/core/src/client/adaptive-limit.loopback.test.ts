@@ -85,3 +85,26 @@ describe('the adaptive limit against a provider that limits requests per window'
     expect(counts.refused).toBeLessThanOrEqual(3);
   });
 });
+
+describe("Together's 429, which has no Retry-After", () => {
+  it('waits the x-ratelimit-reset it gives before retrying', async () => {
+    const server = await startTestServer((req, res, count) => {
+      if (count === 1) {
+        return sendJson(
+          res,
+          429,
+          { error: { message: 'dynamic request limit', type: 'dynamic_request_limited' } },
+          { 'x-ratelimit-reset': '0.25' },
+        );
+      }
+      sendJson(res, 200, togetherBody((JSON.parse(req.body) as { n: number }).n));
+    });
+    open.push(server);
+    const delays: number[] = [];
+    const result = await client(server.url, { onRetry: (event) => delays.push(event.delayMs) }).generate({
+      prompt: 'p',
+    });
+    expect(result.images).toHaveLength(1);
+    expect(delays).toEqual([250]);
+  });
+});

@@ -24,16 +24,18 @@ const flush = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
-/** Tasks that finish when the test says so. */
-function tasks() {
+/** Tasks that send a request (admitted by the limit, as every request of core is) and finish when told. */
+function tasks(limit?: { admit(): Promise<void> }) {
   const open: Array<() => void> = [];
   let started = 0;
   return {
-    task: () =>
-      new Promise<void>((resolve) => {
+    task: async () => {
+      await limit?.admit();
+      await new Promise<void>((resolve) => {
         started++;
         open.push(resolve);
-      }),
+      });
+    },
     get started() {
       return started;
     },
@@ -93,7 +95,7 @@ describe('adaptive concurrency', () => {
   it('spends only what the headers say remains, then waits for their reset', async () => {
     const clock = fakeClock();
     const limit = createAdaptiveLimit({ max: 8, initial: 8, ...clock });
-    const work = tasks();
+    const work = tasks(limit);
     void limit(work.task);
     await flush();
     limit.observe({

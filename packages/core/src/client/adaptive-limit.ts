@@ -12,6 +12,11 @@ export interface RateSignal {
 export interface AdaptiveLimit extends Limit {
   /** Tells the limiter how an answer went; every API answer should be told. */
   observe(signal: RateSignal): void;
+  /**
+   * Waits until a request may be sent (no pause, allowance left in the provider's window) and counts it. Every HTTP
+   * request of a call goes through it, retries included, so retries are paced like first attempts.
+   */
+  admit(signal?: AbortSignal): Promise<void>;
   /** Calls allowed in flight now (it moves between 1 and `max`). */
   readonly concurrency: number;
 }
@@ -27,6 +32,10 @@ export interface AdaptiveLimitOptions {
 
 /** How long to hold new calls after a 429 that said nothing of when to come back. */
 const DEFAULT_PAUSE_MS = 1_000;
+/** How often a request waiting for the answers of a spent window looks again. */
+const ANSWER_POLL_MS = 25;
+/** How long a request waits for answers that may never come (a call that failed without one) before it goes. */
+const STALE_MS = 2_000;
 
 /**
  * Additive increase, multiplicative decrease, paced by the provider's own word. Each answered call raises the limit
@@ -58,7 +67,10 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     }
   };
 
-  /** How long a call must wait for the window's allowance; `Infinity`: until an answer says more. */
+  /** Requests admitted and not answered yet (an answer that never comes is forgotten after `STALE_MS`). */
+  let unanswered = 0;
+
+  /** How long a request must wait for the window's allowance (0: it may go). */
   const allowanceWait = (now: number): number => {
     if (windowEnd > 0 && now >= windowEnd) {
       // The window is over: the next one starts whole (as far as known), until its first answer says more.
@@ -67,30 +79,43 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     }
     if (allowance > 0) return 0;
     if (windowEnd > 0) return windowEnd - now;
-    // Spent, and no word yet of when the new window ends: wait for an answer, unless none is coming.
-    return active > 0 ? Number.POSITIVE_INFINITY : 0;
+    // Spent, with no word yet of when this window ends: the answers on their way will say; wait a moment for them.
+    return unanswered > 0 ? ANSWER_POLL_MS : 0;
   };
 
+  /** A concurrency slot, once no pause holds new calls. */
   const acquire = async (): Promise<void> => {
     let queued = false;
     for (;;) {
-      const now = options.now();
-      const paused = Math.max(pausedUntil - now, 0);
-      const spent = allowanceWait(now);
+      const paused = Math.max(pausedUntil - options.now(), 0);
       // A waiter that was woken goes before the queue; an arrival only when nobody waits.
-      if (paused === 0 && spent === 0 && active + woken < Math.floor(limit) && (queued || waiting.length === 0)) {
+      if (paused === 0 && active + woken < Math.floor(limit) && (queued || waiting.length === 0)) {
         active++;
-        allowance--;
         return;
       }
-      const sleepFor = Math.max(paused, spent === Number.POSITIVE_INFINITY ? 0 : spent);
-      if (sleepFor > 0) {
-        await options.sleep(sleepFor);
+      if (paused > 0) {
+        await options.sleep(paused);
       } else {
         queued = true;
         await new Promise<void>((resolve) => waiting.push(resolve));
         woken--;
       }
+    }
+  };
+
+  /** Every HTTP request, retries included: waits out a pause and the window's spent allowance, then spends one. */
+  const admit = async (signal?: AbortSignal): Promise<void> => {
+    const since = options.now();
+    for (;;) {
+      const now = options.now();
+      if (now - since > STALE_MS) unanswered = 0;
+      const wait = Math.max(pausedUntil - now, allowanceWait(now));
+      if (wait <= 0) {
+        allowance--;
+        unanswered++;
+        return;
+      }
+      await options.sleep(wait, signal);
     }
   };
 
@@ -101,6 +126,7 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
 
   const observe = ({ status, headers }: RateSignal): void => {
     const now = options.now();
+    unanswered = Math.max(0, unanswered - 1);
     const info: RateLimitInfo = parseRateLimit(headers);
     if (status === 429) {
       // The calls in flight when the limit was hit answer 429 together: that is one signal, halved once.
@@ -131,6 +157,7 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
   const adaptive = run as AdaptiveLimit;
   Object.defineProperties(adaptive, {
     observe: { value: observe },
+    admit: { value: admit },
     concurrency: { get: () => Math.floor(limit) },
     activeCount: { get: () => active },
     pendingCount: { get: () => waiting.length },

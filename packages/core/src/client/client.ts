@@ -124,6 +124,7 @@ export function openClient(opts: ResolvedClientOptions, runtime: PictorRuntime, 
     ? sharedAdaptiveLimit(opts.baseURL, opts.apiKey, { now: http.now, sleep: runtime.sleep })
     : undefined;
   http.observe = shared?.observe;
+  http.admit = shared?.admit;
   // The client's own cap over the shared adaptive limit: the provider's allowance is shared, the cap is yours.
   const cap = createLimit(opts.concurrency ?? (shared ? 16 : 4));
   const limit = shared ? <T>(task: () => Promise<T>): Promise<T> => cap(() => shared(task)) : cap;

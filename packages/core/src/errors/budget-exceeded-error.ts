@@ -1,8 +1,9 @@
 import { PictorError, type PictorErrorOptions } from './pictor-error.js';
 
-/** Dollars as a message shows them: cents, or four decimals below a cent. */
+/** Dollars as a message shows them: whole cents as cents, anything finer to four decimals ($0.012 stays $0.0120). */
 function usd(value: number): string {
-  return `$${value >= 0.01 || value === 0 ? value.toFixed(2) : value.toFixed(4)}`;
+  const cents = Math.round(value * 100);
+  return `$${Math.abs(value * 100 - cents) < 1e-9 ? value.toFixed(2) : value.toFixed(4)}`;
 }
 
 /**

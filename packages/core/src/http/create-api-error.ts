@@ -15,6 +15,7 @@ import {
 } from '../errors/index.js';
 import { parseErrorBody, type ProviderErrorInfo } from './parse-error-body.js';
 import { parseRetryAfter } from './retry-after.js';
+import { parseResetMs } from './rate-limit-headers.js';
 
 const QUOTA = /insufficient_quota|quota|billing|balance|credits?/i;
 
@@ -62,7 +63,9 @@ export function createAPIError(input: {
       const quota =
         [info.code, info.type].some((v) => v === 'insufficient_quota') ||
         (info.code === undefined && info.type === undefined && QUOTA.test(info.message ?? ''));
-      const retryAfterMs = parseRetryAfter(headers);
+      // Together sends no Retry-After: its 429 says how long to wait in `x-ratelimit-reset` (seconds).
+      const reset = parseResetMs(headers['x-ratelimit-reset'], Date.now());
+      const retryAfterMs = parseRetryAfter(headers) ?? (reset !== undefined && reset <= 60_000 ? reset : undefined);
       return quota ? new QuotaExceededError({ ...init, retryAfterMs }) : new RateLimitError({ ...init, retryAfterMs });
     }
     case 500:

@@ -18,6 +18,8 @@ export interface HttpContext {
   now: () => number;
   /** Told of every API answer's status and headers (the adaptive concurrency limit reads them). */
   observe?: ((answer: { status: number; headers: Record<string, string> }) => void) | undefined;
+  /** Waits until the provider's allowance lets a request go (the adaptive limit's pacing); every attempt asks. */
+  admit?: ((signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
 /** Resolves after `ms`, or rejects as soon as `signal` fires. */

@@ -58,6 +58,7 @@ export async function sendRequest(
   const href = ctx.baseURL + input.path;
   const url = displayOf(href);
   try {
+    await ctx.admit?.(input.signal);
     const res = await ctx.transport.send({
       method: input.method,
       url: href,

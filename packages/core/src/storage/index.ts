@@ -3,6 +3,8 @@ export { saveImages, type SaveOptions, type SaveResult, type SavedImage } from '
 export {
   MANIFEST_FILE,
   readManifest,
+  requestKey,
+  findCompleteEntry,
   type Manifest,
   type ManifestEntry,
   type ManifestImage,
