@@ -75,6 +75,16 @@ interface Row {
 }
 
 const imagesPerSecond = (row: Row): number => row.result.completionsMs.length / (row.result.wallMs / 1000);
+/**
+ * Whether run `a` is ahead of run `b`: more images a second, and no larger share of its prompts lost. Both, since
+ * either alone flatters someone: failed prompts end quickly (a high rate over a short run), and a client that never
+ * fails may still be slow.
+ */
+function ahead(a: Record<string, number>, b: Record<string, number>): boolean {
+  const lost = (v: Record<string, number>): number => (v.failed ?? 0) / (v.prompts ?? 1);
+  return (a.imagesPerSecond ?? 0) > (b.imagesPerSecond ?? 0) && lost(a) <= lost(b);
+}
+
 const pct = (share: number): string => (Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : '–');
 
 /** Scenario 6: a batch through a token-bucket limit with realistic latency, each client as its users write it. */
@@ -164,9 +174,12 @@ function report(
     const pictor = values[`${standIn}/pictor-batch`];
     const pictor16 = values[`${standIn}/pictor-batch-16`];
     if (pictor && pictor16) {
-      const peers = PEERS.map((p) => ({ name: p, v: values[`${standIn}/${p}`] })).filter((p) => p.v !== undefined);
-      const best = peers.reduce((a, b) => ((b.v?.imagesPerSecond ?? 0) > (a.v?.imagesPerSecond ?? 0) ? b : a));
-      const bestRate = best.v?.imagesPerSecond ?? Number.NaN;
+      const peers = PEERS.flatMap((name) => {
+        const v = values[`${standIn}/${name}`];
+        return v ? [{ name, v }] : [];
+      });
+      const brief = (v: Record<string, number>): string =>
+        `${fixed(v.imagesPerSecond ?? Number.NaN, 1)}/s with ${pct((v.images ?? 0) / (v.prompts ?? 1))} delivered`;
       targets.push(
         {
           target: `${standIn} stand-in: runBatch (defaults) ≥ 95% of the ceiling (${ceiling}/s)`,
@@ -179,11 +192,11 @@ function report(
           met: (pictor.refusedShare ?? 1) <= 0.02,
         },
         {
-          target: `${standIn} stand-in: runBatch (defaults) ahead of every peer SDK (best: ${best.name})`,
+          target: `${standIn} stand-in: runBatch (defaults) ahead of every peer SDK (more images/s, no more prompts lost)`,
           measured:
-            `${fixed(pictor.imagesPerSecond ?? Number.NaN, 1)} vs ${fixed(bestRate, 1)} images/s ` +
-            `(concurrency 16: ${fixed(pictor16.imagesPerSecond ?? Number.NaN, 1)})`,
-          met: (pictor.imagesPerSecond ?? 0) > bestRate,
+            `${brief(pictor)} (concurrency 16: ${brief(pictor16)}); ` +
+            peers.map((p) => `${p.name} ${brief(p.v)}`).join(', '),
+          met: peers.every((p) => ahead(pictor, p.v)),
         },
       );
     }
