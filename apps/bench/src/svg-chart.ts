@@ -90,7 +90,7 @@ function bars(chart: BarChart): string {
     body.push(
       `<g class="bar" data-label="${escapeXml(bar.label)}">`,
       `<text x="${left - 8}" y="${y + 18}" ${FONT} text-anchor="end">${escapeXml(bar.label)}</text>`,
-      `<rect x="${left}" y="${y + 5}" width="${num(x(value) - left)}" height="${rowHeight - 10}" fill="${PALETTE[i % PALETTE.length]}"/>`,
+      `<rect x="${left}" y="${y + 5}" width="${num(x(value) - left)}" height="${rowHeight - 10}" fill="${PALETTE[0]}"/>`,
       `<text x="${num(x(value) + 6)}" y="${y + 18}" ${FONT}>${Number.isFinite(bar.value) ? label(Number(bar.value.toPrecision(4))) : '–'}</text>`,
       '</g>',
     );
