@@ -4,39 +4,43 @@ import { sendJson, startTestServer, type TestServer } from '../__fixtures__/test
 import type { PictorClient } from './client.js';
 import { createPictorClient } from './node-client.js';
 
-// A provider that allows a few requests per window and says so in its headers, as OpenAI and Together do.
+// A provider with a token bucket per key that says where it stands on every answer, as OpenAI does: limit, what
+// remains, and how long until the bucket is full again; a refused call gets 429 with Retry-After.
 
 const open: Array<TestServer | PictorClient> = [];
 afterEach(async () => {
   for (const item of open.splice(0)) await item.close();
 });
 
-async function limitedProvider(perWindow: number, windowMs: number) {
-  let windowStart = Date.now();
-  let used = 0;
+async function limitedProvider(capacity: number, perSecond: number) {
+  let tokens = capacity;
+  let updated = Date.now();
   const counts = { ok: 0, refused: 0 };
   const server = await startTestServer(async (req, res) => {
     const now = Date.now();
-    if (now - windowStart >= windowMs) {
-      windowStart = now;
-      used = 0;
-    }
-    const resetSeconds = Math.max(0.001, (windowStart + windowMs - now) / 1000).toFixed(3);
-    const headers = { 'x-ratelimit-limit': String(perWindow), 'x-ratelimit-reset': resetSeconds };
-    if (used >= perWindow) {
+    tokens = Math.min(capacity, tokens + ((now - updated) / 1000) * perSecond);
+    updated = now;
+    const take = tokens >= 1;
+    if (take) tokens -= 1;
+    const headers = {
+      'x-ratelimit-limit-requests': String(capacity),
+      'x-ratelimit-remaining-requests': String(Math.floor(tokens)),
+      'x-ratelimit-reset-requests': `${Math.ceil(((capacity - tokens) / perSecond) * 1000)}ms`,
+    };
+    if (!take) {
       counts.refused++;
+      const wait = Math.ceil(((1 - tokens) / perSecond) * 1000);
       return sendJson(
         res,
         429,
-        { error: { message: 'rate limited', type: 'rate_limit' } },
-        { ...headers, 'x-ratelimit-remaining': '0', 'retry-after-ms': String(windowStart + windowMs - now) },
+        { error: { message: 'rate limited', type: 'requests' } },
+        { ...headers, 'retry-after-ms': String(wait) },
       );
     }
-    used++;
     counts.ok++;
     const { n } = JSON.parse(req.body) as { n: number };
     await new Promise((resolve) => setTimeout(resolve, 20));
-    sendJson(res, 200, togetherBody(n), { ...headers, 'x-ratelimit-remaining': String(perWindow - used) });
+    sendJson(res, 200, togetherBody(n), headers);
   });
   open.push(server);
   return { server, counts };
@@ -58,7 +62,7 @@ function client(url: string, options: Parameters<typeof createPictorClient>[0] =
 
 describe('the adaptive limit against a provider that limits requests per window', () => {
   it('paces calls by the rate-limit headers: (almost) nothing bounces off the limit', async () => {
-    const { server, counts } = await limitedProvider(3, 400);
+    const { server, counts } = await limitedProvider(3, 8);
     const result = await client(server.url).generate({ prompt: 'p', n: 48 }); // 12 calls of 4
     expect(result.images).toHaveLength(48);
     expect(counts.ok).toBe(12);
@@ -67,7 +71,7 @@ describe('the adaptive limit against a provider that limits requests per window'
   });
 
   it('is what a fixed cap of 8 is not: that one bounces off the limit again and again', async () => {
-    const { server, counts } = await limitedProvider(3, 400);
+    const { server, counts } = await limitedProvider(3, 8);
     const result = await client(server.url, { adaptiveConcurrency: false, concurrency: 8 }).generate({
       prompt: 'p',
       n: 48,
@@ -78,7 +82,7 @@ describe('the adaptive limit against a provider that limits requests per window'
 
   // Two clients with limits of their own bounce 7–9 times here: sharing the provider's allowance is what saves them.
   it('is shared by every client of the same provider and key', async () => {
-    const { server, counts } = await limitedProvider(3, 400);
+    const { server, counts } = await limitedProvider(3, 8);
     const [a, b] = [client(server.url, { apiKey: 'k1' }), client(server.url, { apiKey: 'k1' })];
     const results = await Promise.all([a.generate({ prompt: 'a', n: 24 }), b.generate({ prompt: 'b', n: 24 })]);
     expect(results.map((r) => r.images.length)).toEqual([24, 24]);

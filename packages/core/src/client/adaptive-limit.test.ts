@@ -51,7 +51,7 @@ function tasks(limit?: { admit(): Promise<void> }) {
 const ok = { status: 200, headers: {} };
 
 describe('adaptive concurrency', () => {
-  it('raises the limit by about one per round of answered calls, up to the explicit cap and never past it', async () => {
+  it('raises the limit while calls succeed, up to the explicit cap and never past it', async () => {
     const clock = fakeClock();
     const limit = createAdaptiveLimit({ max: 6, initial: 2, ...clock });
     const work = tasks();
@@ -69,7 +69,7 @@ describe('adaptive concurrency', () => {
     }
     await Promise.all(done);
     expect(work.started).toBe(40);
-    expect(seen[0]).toBe(2);
+    expect(seen[0]).toBe(3); // slow start: one more per answer until the first 429
     expect(Math.max(...seen)).toBe(6);
     expect(seen).toEqual([...seen].sort((a, b) => a - b)); // only ever up, while every call succeeds
   });
@@ -92,24 +92,31 @@ describe('adaptive concurrency', () => {
     expect(work.started).toBe(12); // then 4, the halved limit
   });
 
-  it('spends only what the headers say remains, then waits for their reset', async () => {
+  it('paces requests by the bucket the headers describe: what remains at once, then at its refill rate', async () => {
     const clock = fakeClock();
     const limit = createAdaptiveLimit({ max: 8, initial: 8, ...clock });
     const work = tasks(limit);
     void limit(work.task);
     await flush();
+    // 3 of 6 left, full again in 10 s: one request back every 3.33 s.
     limit.observe({
       status: 200,
-      headers: { 'x-ratelimit-remaining-requests': '3', 'x-ratelimit-reset-requests': '10s' },
+      headers: {
+        'x-ratelimit-limit-requests': '6',
+        'x-ratelimit-remaining-requests': '3',
+        'x-ratelimit-reset-requests': '10s',
+      },
     });
     work.finish();
     for (let i = 0; i < 6; i++) void limit(work.task);
     await flush();
     expect(work.started).toBe(4); // the first, then the 3 remaining
-    await clock.advance(9_999);
+    await clock.advance(3_333);
     expect(work.started).toBe(4);
     await clock.advance(1);
-    expect(work.started).toBe(7);
+    expect(work.started).toBe(5);
+    await clock.advance(3_334);
+    expect(work.started).toBe(6);
   });
 
   it('pauses after a 429 without Retry-After for the reset the headers give, else a second', async () => {
@@ -129,6 +136,17 @@ describe('adaptive concurrency', () => {
     expect(work.started).toBe(1);
     await clock.advance(1);
     expect(work.started).toBe(2);
+  });
+
+  it('after a 429, grows by about one per round of calls instead of one per call', () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 64, initial: 8, ...clock });
+    limit.observe({ status: 429, headers: {} });
+    expect(limit.concurrency).toBe(4);
+    for (let i = 0; i < 4; i++) limit.observe(ok);
+    expect(limit.concurrency).toBe(4); // 4 + 1/4 + … < 5
+    for (let i = 0; i < 2; i++) limit.observe(ok);
+    expect(limit.concurrency).toBe(5);
   });
 
   it('halves once for a burst of 429s from the calls that were in flight together', () => {

@@ -13,7 +13,7 @@ export interface AdaptiveLimit extends Limit {
   /** Tells the limiter how an answer went; every API answer should be told. */
   observe(signal: RateSignal): void;
   /**
-   * Waits until a request may be sent (no pause, allowance left in the provider's window) and counts it. Every HTTP
+   * Waits until a request may be sent (no pause, a token left in the provider's bucket) and takes it. Every HTTP
    * request of a call goes through it, retries included, so retries are paced like first attempts.
    */
   admit(signal?: AbortSignal): Promise<void>;
@@ -32,30 +32,27 @@ export interface AdaptiveLimitOptions {
 
 /** How long to hold new calls after a 429 that said nothing of when to come back. */
 const DEFAULT_PAUSE_MS = 1_000;
-/** How often a request waiting for the answers of a spent window looks again. */
-const ANSWER_POLL_MS = 25;
-/** How long a request waits for answers that may never come (a call that failed without one) before it goes. */
-const STALE_MS = 2_000;
-
 /**
- * Additive increase, multiplicative decrease, paced by the provider's own word. Each answered call raises the limit
- * by 1/limit (about one more call in flight per round of calls) up to `max`; a 429 halves it and holds every new call
- * for its `Retry-After`. The rate-limit headers (`x-ratelimit-remaining-requests` and `-reset-requests`, or the bare
- * `x-ratelimit-remaining`/`-reset`) give an allowance: once the calls started since an answer have used up what it said
- * remained, new calls wait for its reset instead of bouncing off the limit. Time comes from the injected clock and sleep,
- * so its behaviour is deterministic under test.
+ * Concurrency by additive increase and multiplicative decrease, requests paced by the provider's own word. Until the
+ * first 429 each answered call raises the limit by one (a slow start that doubles it per round of calls); after it, by
+ * 1/limit; a 429 halves it (once per burst) and holds every new call for its `Retry-After`. The rate-limit headers
+ * (`x-ratelimit-limit/remaining/reset-requests`, or the bare `x-ratelimit-*`) describe a bucket that refills
+ * continuously, as OpenAI's does: `reset` is the time until it is full, so it refills at (limit − remaining) / reset.
+ * Every request, retries included, takes a token from that estimate, or waits for one. Time comes from the injected
+ * clock and sleep, so its behaviour is deterministic under test.
  */
 export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimit {
   const max = options.max;
   let limit = Math.min(options.initial ?? 4, max);
   let active = 0;
   let pausedUntil = 0;
-  /** Calls that may still start in the provider's current window, by its headers (Infinity: no word). */
-  let allowance = Number.POSITIVE_INFINITY;
-  /** When that window ends; 0 while not known (a new window whose first answer has not come). */
-  let windowEnd = 0;
-  /** The whole window's allowance, when the headers gave it: what a new window starts with. */
-  let windowLimit = Number.POSITIVE_INFINITY;
+  /** Whether a 429 has been seen: until then the limit grows by one per answer. */
+  let slowStart = true;
+  /** The provider's bucket as its headers describe it: tokens now (undefined: no word), size, refill per ms. */
+  let tokens: number | undefined;
+  let capacity = 0;
+  let refillPerMs = 0;
+  let updatedAt = 0;
   const waiting: Array<() => void> = [];
   /** Waiters woken for a free slot that have not taken it yet: arrivals must not take it first. */
   let woken = 0;
@@ -67,20 +64,19 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     }
   };
 
-  /** Requests admitted and not answered yet (an answer that never comes is forgotten after `STALE_MS`). */
-  let unanswered = 0;
+  const refill = (now: number): void => {
+    if (tokens !== undefined && refillPerMs > 0) tokens = Math.min(capacity, tokens + (now - updatedAt) * refillPerMs);
+    updatedAt = now;
+  };
 
-  /** How long a request must wait for the window's allowance (0: it may go). */
-  const allowanceWait = (now: number): number => {
-    if (windowEnd > 0 && now >= windowEnd) {
-      // The window is over: the next one starts whole (as far as known), until its first answer says more.
-      allowance = windowLimit;
-      windowEnd = 0;
-    }
-    if (allowance > 0) return 0;
-    if (windowEnd > 0) return windowEnd - now;
-    // Spent, with no word yet of when this window ends: the answers on their way will say; wait a moment for them.
-    return unanswered > 0 ? ANSWER_POLL_MS : 0;
+  /** How long a request must wait for a token of the provider's bucket (0: it may go). */
+  const tokenWait = (now: number): number => {
+    refill(now);
+    if (tokens === undefined || tokens >= 1) return 0;
+    if (refillPerMs > 0) return Math.ceil((1 - tokens) / refillPerMs);
+    // Empty, and no word of how fast it refills: no pacing to do; 429s and Retry-After still hold calls back.
+    tokens = undefined;
+    return 0;
   };
 
   /** A concurrency slot, once no pause holds new calls. */
@@ -103,16 +99,13 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     }
   };
 
-  /** Every HTTP request, retries included: waits out a pause and the window's spent allowance, then spends one. */
+  /** Every HTTP request, retries included: waits out a pause and an empty bucket, then takes a token. */
   const admit = async (signal?: AbortSignal): Promise<void> => {
-    const since = options.now();
     for (;;) {
       const now = options.now();
-      if (now - since > STALE_MS) unanswered = 0;
-      const wait = Math.max(pausedUntil - now, allowanceWait(now));
+      const wait = Math.max(pausedUntil - now, tokenWait(now));
       if (wait <= 0) {
-        allowance--;
-        unanswered++;
+        if (tokens !== undefined) tokens -= 1;
         return;
       }
       await options.sleep(wait, signal);
@@ -126,22 +119,25 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
 
   const observe = ({ status, headers }: RateSignal): void => {
     const now = options.now();
-    unanswered = Math.max(0, unanswered - 1);
     const info: RateLimitInfo = parseRateLimit(headers);
     if (status === 429) {
       // The calls in flight when the limit was hit answer 429 together: that is one signal, halved once.
       if (now >= pausedUntil) limit = Math.max(1, limit / 2);
+      slowStart = false;
       pausedUntil = Math.max(pausedUntil, now + (info.retryAfterMs ?? info.resetMs ?? DEFAULT_PAUSE_MS));
     } else if (status >= 200 && status < 300) {
-      limit = Math.min(max, limit + 1 / limit);
+      limit = Math.min(max, limit + (slowStart ? 1 : 1 / limit));
     }
-    if (info.limit !== undefined) windowLimit = info.limit;
-    if (info.remaining !== undefined && info.resetMs !== undefined) {
-      // Answers of one window arrive out of order, and calls of ours are on their way: the lowest count wins.
-      const sameWindow = windowEnd === 0 ? allowance !== Number.POSITIVE_INFINITY : now < windowEnd;
-      allowance = sameWindow ? Math.min(allowance, info.remaining) : info.remaining;
-      windowEnd = Math.max(sameWindow ? windowEnd : 0, now + info.resetMs);
+    if (info.remaining !== undefined) {
+      refill(now);
+      capacity = Math.max(info.limit ?? 0, info.remaining, capacity);
+      if (info.resetMs !== undefined && info.resetMs > 0 && info.remaining < capacity) {
+        refillPerMs = (capacity - info.remaining) / info.resetMs;
+      }
+      // Our own count knows of requests on their way that the provider has not counted yet: the lower one wins.
+      tokens = tokens === undefined ? info.remaining : Math.min(tokens, info.remaining);
     }
+    if (status === 429 && refillPerMs > 0) tokens = Math.min(tokens ?? 0, 0);
     wake();
   };
 
