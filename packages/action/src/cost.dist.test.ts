@@ -69,6 +69,7 @@ describe('dry-run', () => {
       skipped: '0',
       failed: '0',
       cost: expect.stringMatching(/^0\.0113246\d*$/),
+      usage: '{}',
     });
     expectUsd(result.outputs.cost, 4 * PER_IMAGE);
     expect(result.summary).toContain('<h2>Pictor dry run</h2>');

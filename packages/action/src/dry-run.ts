@@ -73,6 +73,7 @@ export async function runDryRun({ client, inputs, target }: DryRunOptions): Prom
   core.setOutput('skipped', 0);
   core.setOutput('failed', failing.length);
   core.setOutput('cost', costOutput(total));
+  core.setOutput('usage', '{}'); // nothing was sent
   await writeDryRunSummary(plan, total, target);
 
   if (failing.length) {

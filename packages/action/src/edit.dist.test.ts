@@ -147,6 +147,14 @@ describe('dist/index.js with input-images', () => {
     expect(first.exitCode, first.stdout).toBe(0);
     expect(sandbox.stats.edits.openai).toBe(edits + 1);
     expect(first.outputs).toMatchObject({ generated: '1' });
+    // The tokens the OpenAI stand-in reported for the edit, as the usage output.
+    const usage = JSON.parse(first.outputs.usage!) as {
+      input_tokens: number;
+      output_tokens: number;
+      total_tokens: number;
+    };
+    expect(usage.input_tokens).toBeGreaterThan(0);
+    expect(usage.total_tokens).toBe(usage.input_tokens + usage.output_tokens);
     const manifest = JSON.parse(await readFile(join(workspace, 'masked/manifest.json'), 'utf8')) as {
       entries: Array<{ mask?: { sha256: string } }>;
     };

@@ -133,6 +133,7 @@ export async function run(): Promise<void> {
     const failed = report.failed + report.notStarted;
     core.setOutput('failed', failed);
     core.setOutput('cost', costOutput(costs.total));
+    core.setOutput('usage', JSON.stringify(ledger.usage));
     log.info(
       `${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run; ` +
         `this run cost ${costText(costs.total)}.`,

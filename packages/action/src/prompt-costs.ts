@@ -11,11 +11,33 @@ export interface PromptCost {
   cost: ReportedCost | undefined;
 }
 
+/** `into` plus `add`, numbers summed at every depth (token counts and their details). */
+function addUsage(into: Record<string, unknown>, add: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...into };
+  for (const [key, value] of Object.entries(add)) {
+    const prev = out[key];
+    if (typeof value === 'number') out[key] = (typeof prev === 'number' ? prev : 0) + value;
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      out[key] = addUsage(
+        typeof prev === 'object' && prev !== null ? (prev as Record<string, unknown>) : {},
+        value as Record<string, unknown>,
+      );
+    }
+  }
+  return out;
+}
+
 /** The costs of a run's prompts, as their events tell them: a made prompt's result, a skipped one's manifest entry. */
 export function createCostLedger() {
   const costs = new Map<number, ReportedCost>();
+  /** What the provider reported for the calls of this run, summed (OpenAI's token counts; empty when none). */
+  let usage: Record<string, unknown> = {};
   return {
+    get usage(): Record<string, unknown> {
+      return usage;
+    },
     onEvent(event: BatchEvent): void {
+      if (event.type === 'saved' && event.result.usage) usage = addUsage(usage, event.result.usage);
       if (event.type === 'saved') costs.set(event.position, event.result.cost);
       else if (event.type === 'skipped') {
         const recorded = event.entry.cost;
