@@ -123,7 +123,9 @@ describe('Max Cost (USD): one budget per execution', () => {
       }),
     );
 
-    expect(error.message).toMatch(/^Budget exceeded: this call would cost about \$0\.0419, with \$0\.00 of the \$0\.04/);
+    expect(error.message).toMatch(
+      /^Budget exceeded: this call would cost about \$0\.0419, with \$0\.00 of the \$0\.04/,
+    );
     expect(sandbox.stats.requests).toBe(0);
   });
 
