@@ -11,12 +11,12 @@ import {
   findCompleteEntry,
   MANIFEST_FILE,
   readManifest,
-  requestKey,
   type ManifestEntry,
   type ManifestWarning,
 } from '../storage/manifest.js';
 import { saveImages, type SavedImage, type SaveResult } from '../storage/save-images.js';
 import type { BatchJob } from './parse-batch-file.js';
+import { inShard, promptKey, toShard, type Shard } from './shard.js';
 import { createBudget } from '../cost/budget.js';
 import { nodeReadFile } from '../client/node-read-file.js';
 import { readInputFiles } from '../client/read-input-file.js';
@@ -72,6 +72,11 @@ export interface RunBatchOptions {
   /** The batch's budget in USD: a call that would pass it is not sent, and the prompts after it fail with
    * `BudgetExceededError`; everything made before is saved. */
   maxCost?: number | undefined;
+  /**
+   * Runs only this share of the prompts (`'2/4'` or `{ index: 2, total: 4 }`, 1-based): those whose manifest key
+   * falls in it (see `inShard`), so n machines given 1/n … n/n make every prompt once between them.
+   */
+  shard?: Shard | string | undefined;
 }
 
 /** A batch's outcome. */
@@ -91,6 +96,13 @@ export interface BatchReport {
   files: string[];
   failures: Array<{ position: number; line: number; prompt: string; error: PictorError }>;
   manifestPath: string;
+  /** The share this run made, when `shard` was given. */
+  shard: Shard | undefined;
+  /**
+   * Prompts left to the other shards. They are not in `outcomes` nor in `total`: a sharded job's report (the
+   * Action's summary, the CLI's counts) is about its own share, which a user reads as "this job's prompts".
+   */
+  otherShards: number;
 }
 
 /**
@@ -103,15 +115,18 @@ export interface BatchReport {
 export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const { client, jobs } = options;
   const dir = resolve(options.outDir);
+  const shard = options.shard === undefined ? undefined : toShard(options.shard);
   const requests = validateJobs(jobs, options.fileName);
   const edit = options.edit && (await readEditInputs(options.edit));
+  const keys = requests.map((request) => promptKey(client, request, edit?.info));
+  const positions = jobs.flatMap((_, position) => (!shard || inShard(keys[position]!, shard) ? [position] : []));
   const budget = options.maxCost === undefined ? undefined : createBudget(options.maxCost);
   await mkdir(dir, { recursive: true });
   const manifest = await readManifest(dir, options.onWarning ? { onWarning: options.onWarning } : {});
 
-  const outcomes = jobs.map((job, position): BatchOutcome => ({
+  const outcomes = positions.map((position): BatchOutcome => ({
     position,
-    line: job.line,
+    line: jobs[position]!.line,
     prompt: requests[position]!.prompt,
     status: 'not-started',
     images: [],
@@ -120,13 +135,13 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   }));
   const limit = createLimit(options.concurrency ?? 2);
   await Promise.all(
-    jobs.map((job, position) =>
+    outcomes.map((outcome) =>
       limit(async () => {
         if (options.signal?.aborted) return;
-        const outcome = outcomes[position]!;
+        const { position } = outcome;
+        const job = jobs[position]!;
         const request = requests[position]!;
-        const model = request.model ?? (edit ? client.defaultEditModel : client.defaultModel) ?? '';
-        const key = requestKey(client.provider, model, request, edit?.info);
+        const key = keys[position]!;
         if (options.skipExisting !== false) {
           const entry = await findCompleteEntry(dir, key, manifest);
           if (entry) {
@@ -157,7 +172,11 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
       }),
     ),
   );
-  return reportOf(outcomes, options.signal?.aborted ?? false, join(dir, MANIFEST_FILE));
+  return {
+    ...reportOf(outcomes, options.signal?.aborted ?? false, join(dir, MANIFEST_FILE)),
+    shard,
+    otherShards: jobs.length - outcomes.length,
+  };
 }
 
 /** An edit's inputs read once: the bytes every prompt sends, and their descriptions for the manifest key. */
@@ -198,7 +217,11 @@ function validateJobs(jobs: BatchJob[], fileName: string | undefined): Normalize
   return requests;
 }
 
-function reportOf(outcomes: BatchOutcome[], aborted: boolean, manifestPath: string): BatchReport {
+function reportOf(
+  outcomes: BatchOutcome[],
+  aborted: boolean,
+  manifestPath: string,
+): Omit<BatchReport, 'shard' | 'otherShards'> {
   const count = (...statuses: BatchOutcome['status'][]) => outcomes.filter((o) => statuses.includes(o.status)).length;
   return {
     total: outcomes.length,
