@@ -14,3 +14,13 @@ export {
 export { isPlainFileName } from './manifest-schema.js';
 export { readFolderFile, statFolderFile } from './folder-file.js';
 export { writeFileAtomic } from './write-file-atomic.js';
+export {
+  mergeManifests,
+  type MergeManifestsOptions,
+  type MergeReport,
+  type MergedEntry,
+  type SkippedEntry,
+  type MergeConflict,
+  type ConflictSide,
+  type MergeProblem,
+} from './merge-manifests.js';
