@@ -4,6 +4,7 @@ import type { CommandContext } from './command-context.js';
 import { batchCommand } from './commands/batch-command.js';
 import { costCommand } from './commands/cost-command.js';
 import { galleryCommand } from './commands/gallery-command.js';
+import { manifestCommand } from './commands/manifest-command.js';
 import { editCommand } from './commands/edit-command.js';
 import { generateCommand } from './commands/generate-command.js';
 import { modelsCommand } from './commands/models-command.js';
@@ -24,6 +25,8 @@ Examples:
   $ pictor generate "a lighthouse at dusk" -n 8 --dry-run          # what it would cost; nothing sent
   $ pictor batch prompts.jsonl --max-cost 2                          # never spends past $2
   $ pictor cost ./images                                             # what a folder's images cost
+  $ pictor batch prompts.jsonl --shard 2/4 --out shard-2             # this machine's share of four
+  $ pictor manifest merge images shard-1 shard-2 shard-3 shard-4     # join the shards' folders
   $ pictor models --provider together
   $ pictor sandbox --port 8787
 
@@ -61,6 +64,7 @@ export function createProgram(ctx: CommandContext): Command {
     batchCommand,
     galleryCommand,
     costCommand,
+    manifestCommand,
     modelsCommand,
     sandboxCommand,
   ]) {

@@ -1,5 +1,13 @@
 import { fileNamePatternProblem, ValidationError, type FieldIssue, type PictorClient } from '@pictor/core';
-import { batchFormatOf, parseBatchFile, runBatch, type BatchJob, type BatchReport } from '@pictor/core/batch';
+import {
+  batchFormatOf,
+  jobsInShard,
+  parseBatchFile,
+  runBatch,
+  type BatchJob,
+  type BatchReport,
+  type Shard,
+} from '@pictor/core/batch';
 import { Command } from 'commander';
 import { createBatchProgress } from '../batch-progress.js';
 import {
@@ -25,8 +33,12 @@ import { manifestWarner } from '../manifest-warnings.js';
 import { openClient } from '../open-client.js';
 import { integer } from '../parse-number.js';
 import { readPromptsFile } from '../read-prompts-file.js';
+import { shardOption } from '../shard-option.js';
 
-type BatchFlags = RequestFlags & ClientFlags & OutputFlags & CostFlags & { concurrency: number; resume: boolean };
+type BatchFlags = RequestFlags &
+  ClientFlags &
+  OutputFlags &
+  CostFlags & { concurrency: number; resume: boolean; shard?: Shard };
 
 const EXAMPLES = `
 Examples:
@@ -35,6 +47,7 @@ Examples:
   $ pictor batch prompts.txt --aspect 16:9 -n 2          # flags are defaults; each line may override them
   $ pictor batch prompts.jsonl --dry-run                  # each prompt's plan and estimated cost; nothing sent
   $ pictor batch prompts.jsonl --max-cost 2               # stops before a call that would pass $2 (exit 6)
+  $ pictor batch prompts.jsonl --shard 2/4 --out shard-2  # this machine's share; then pictor manifest merge
 
 Prompts files (blank lines and lines starting with # are skipped):
   prompts.jsonl   one JSON value a line: "a prompt" or {"prompt": "…", "n": 2, "seed": 7, "size": "1344x768", "fileName": "…"}
@@ -74,7 +87,11 @@ async function dryRun(jobs: BatchJob[], flags: BatchFlags, ctx: CommandContext):
     printPlan(
       ctx.term,
       { provider: session.client.provider, label: session.label },
-      planBatch(session.client, jobs, flags.fileName),
+      planBatch(
+        session.client,
+        flags.shard ? jobsInShard({ client: session.client, jobs, shard: flags.shard }) : jobs,
+        flags.fileName,
+      ),
       flags.json,
     );
     return EXIT.ok;
@@ -97,7 +114,8 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
   if (flags.dryRun) return dryRun(jobs, flags, ctx);
   const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
-  const progress = createBatchProgress(jobs.length, term);
+  const share = flags.shard ? jobsInShard({ client: session.client, jobs, shard: flags.shard }) : jobs;
+  const progress = createBatchProgress(share.length, term);
   const onWarning = manifestWarner(term);
   // What each prompt made by this run cost, by position (skipped prompts cost this run nothing).
   const costs = new Map<number, CostJson>();
@@ -111,6 +129,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
       skipExisting: flags.resume,
       ...(flags.maxCost === undefined ? {} : { maxCost: flags.maxCost }),
       ...(flags.fileName ? { fileName: flags.fileName } : {}),
+      ...(flags.shard ? { shard: flags.shard } : {}),
       signal: interrupt.signal,
       onWarning,
       onEvent: (event) => {
@@ -148,7 +167,11 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
     const parts = [`${report.generated} generated`, `${report.skipped} already done`, `${report.failed} failed`];
     if (report.notStarted) parts.push(`${report.notStarted} not started`);
     term.info(
-      `${report.aborted ? 'Interrupted' : 'Done'}: ${report.total} prompt${report.total === 1 ? '' : 's'}, ${parts.join(', ')}; ` +
+      `${report.aborted ? 'Interrupted' : 'Done'}: ${report.total} prompt${report.total === 1 ? '' : 's'}` +
+        (report.shard
+          ? ` (shard ${report.shard.index}/${report.shard.total}; ${report.otherShards} for the others)`
+          : '') +
+        `, ${parts.join(', ')}; ` +
         `manifest ${displayPath(report.manifestPath)}${gallery ? `; gallery ${displayPath(gallery.path)}` : ''}` +
         (report.aborted || report.failed ? '. Run the same command again to finish the rest.' : ''),
     );
@@ -162,7 +185,12 @@ export function batchCommand(ctx: CommandContext): Command {
     .description('generate many prompts from a .jsonl, .yaml or .txt file, resumably, with a progress bar')
     .argument('<file>', 'prompts file (.jsonl, .yaml/.yml, or one prompt a line)')
     .option('-c, --concurrency <n>', 'prompts generated at once', integer(1, 64), 2)
-    .option('--no-resume', 'regenerate prompts the manifest already holds');
+    .option('--no-resume', 'regenerate prompts the manifest already holds')
+    .option(
+      '--shard <i/n>',
+      "run only this machine's share of the prompts, split by manifest key (e.g. 2/4)",
+      shardOption,
+    );
   addRequestOptions(command);
   addCostOptions(command);
   addClientOptions(command);
