@@ -9,6 +9,7 @@ pnpm install --frozen-lockfile
 PATH="$PWD/node_modules/.bin:$PATH" bash scripts/ensure-n8n.sh >/dev/null
 bash scripts/ensure-chromium.sh >/dev/null
 bash scripts/ensure-redis.sh >/dev/null
+bash scripts/ensure-postgres.sh >/dev/null
 rm -f packages/*/artifacts/vitest-report.json apps/*/artifacts/vitest-report.json
 # Formatting first (prettier, the whole tree), then each package's eslint, types and build.
 pnpm exec prettier --check . >/dev/null

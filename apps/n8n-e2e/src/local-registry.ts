@@ -69,6 +69,18 @@ export class LocalRegistry {
     return registry;
   }
 
+  /** Starts a registry and publishes these workspace packages to it (`packages/<name>`, in the order given). */
+  static async startWith(packages: readonly string[]): Promise<LocalRegistry> {
+    const registry = await LocalRegistry.start();
+    try {
+      for (const name of packages) registry.publish(name);
+    } catch (error) {
+      registry.dispose();
+      throw error;
+    }
+    return registry;
+  }
+
   private async waitUntilUp(): Promise<void> {
     for (let i = 0; i < 300; i++) {
       if (this.child.exitCode !== null) throw new Error(`verdaccio exited with code ${this.child.exitCode}`);

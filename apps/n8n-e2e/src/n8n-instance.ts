@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { N8nProcess } from './n8n-process.js';
 
 /** What `n8n <command>` printed, and how it ended. */
 export interface CommandResult {
@@ -54,7 +55,8 @@ const QUIET_ENV = {
 
 const COMMAND_TIMEOUT_MS = 170_000;
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -132,6 +134,11 @@ export class N8nInstance {
         resolve({ code, signal, stdout, stderr });
       });
     });
+  }
+
+  /** Starts a long-running `n8n <args>` (`start`, `worker`) with this instance's folder and settings. */
+  start(args: string[]): N8nProcess {
+    return new N8nProcess(this.bin, args, { ...this.env });
   }
 
   /** One n8n process per import, whatever the number of entities. */

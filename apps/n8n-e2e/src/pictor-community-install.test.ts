@@ -24,8 +24,7 @@ let installedVersion: string;
 
 beforeAll(async () => {
   const bin = ensureN8n();
-  registry = await LocalRegistry.start();
-  for (const name of PUBLISHED_PACKAGES) registry.publish(name);
+  registry = await LocalRegistry.startWith(PUBLISHED_PACKAGES);
   sandbox = await startSandbox({ port: 0, apiKey: KEY });
   n8n = await N8nInstance.create(bin);
   installedVersion = installFromRegistry(n8n.userFolder, registry);

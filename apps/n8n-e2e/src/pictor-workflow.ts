@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** A credential of the node's `pictorApi` type, as `n8n import:credentials` takes it (decrypted data). */
 export function pictorCredential(id: string, data: { provider: string; apiKey: string; baseUrl: string }) {
   return { id, name: `Pictor ${id}`, type: 'pictorApi', data };
@@ -92,5 +94,55 @@ export function pictorPipeline(options: PictorPipelineOptions) {
       ...nodes,
     ],
     connections,
+  };
+}
+
+export interface PictorWebhookWorkflowOptions {
+  id: string;
+  nodeType: string;
+  credentialId: string;
+  /** The webhook's path: the workflow answers `POST <n8n>/webhook/<path>`. */
+  path: string;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * Webhook → Pictor, answering the request with the Pictor node's first binary (`data`) once the execution ends: a
+ * trigger that n8n in queue mode hands to a worker (unlike `n8n execute`, which always runs in its own process).
+ */
+export function pictorWebhookWorkflow(options: PictorWebhookWorkflowOptions) {
+  return {
+    id: options.id,
+    name: `Pictor ${options.id}`,
+    active: false,
+    settings: {},
+    nodes: [
+      {
+        id: `${options.id}-webhook`,
+        name: 'Webhook',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: [0, 0],
+        webhookId: randomUUID(),
+        parameters: {
+          httpMethod: 'POST',
+          path: options.path,
+          responseMode: 'lastNode',
+          responseData: 'firstEntryBinary',
+          responseBinaryPropertyName: 'data',
+          options: {},
+        },
+      },
+      {
+        id: `${options.id}-pictor`,
+        name: 'Pictor',
+        type: options.nodeType,
+        typeVersion: 1,
+        position: [240, 0],
+        parameters: options.parameters,
+        credentials: { pictorApi: { id: options.credentialId, name: `Pictor ${options.credentialId}` } },
+      },
+    ],
+    connections: { Webhook: { main: [[{ node: 'Pictor', type: 'main', index: 0 }]] } },
   };
 }
