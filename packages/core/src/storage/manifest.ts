@@ -6,6 +6,7 @@ import { PictorError } from '../errors/index.js';
 import type { NormalizedRequest } from '../request/image-request.js';
 import type { InputImageInfo } from '../request/edit-request.js';
 import { matchesRecord } from './folder-file.js';
+import { withManifestLock } from './manifest-lock.js';
 import { isPlainFileName, manifestSchema } from './manifest-schema.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -184,19 +185,22 @@ const queues = new Map<string, Promise<unknown>>();
 
 /**
  * Applies a change to a folder's manifest and writes it atomically. Changes to one folder are applied one at a
- * time within this process, so concurrent saves never lose an entry.
+ * time within this process, and under the folder's lock (`withManifestLock`) across processes and machines, so
+ * concurrent saves never lose an entry.
  */
 export function updateManifest(dir: string, change: (manifest: Manifest) => void): Promise<Manifest> {
   const previous = queues.get(dir) ?? Promise.resolve();
   const next = previous
     .catch(() => {})
-    .then(async () => {
-      // Every entry, unsafe ones too: they are data here, never followed, and a save does not silently drop them.
-      const manifest = await readManifestFile(dir);
-      change(manifest);
-      await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-      return manifest;
-    });
+    .then(() =>
+      withManifestLock(dir, async () => {
+        // Every entry, unsafe ones too: they are data here, never followed, and a save does not silently drop them.
+        const manifest = await readManifestFile(dir);
+        change(manifest);
+        await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+        return manifest;
+      }),
+    );
   queues.set(dir, next);
   void next
     .finally(() => {
