@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { PictorClient } from '@pictor/core';
+import { jobsInShard } from '@pictor/core/batch';
 import { join } from 'node:path';
 import { displayPath } from './batch-progress.js';
 import { addCosts, costOutput, costText, formatUsd, type ReportedCost } from './cost-text.js';
@@ -53,7 +54,10 @@ export interface DryRunOptions {
  * still set: no image, `cost` the estimated total.
  */
 export async function runDryRun({ client, inputs, target }: DryRunOptions): Promise<void> {
-  const plan = planCosts(client, inputs.jobs, inputs.edit !== undefined);
+  // An edit's share depends on its inputs' hashes, which only a real run computes: its dry run prices every prompt.
+  const { shard, edit } = inputs;
+  const jobs = shard && !edit ? jobsInShard({ client, jobs: inputs.jobs, shard }) : inputs.jobs;
+  const plan = planCosts(client, jobs, edit !== undefined);
   const total = addCosts(plan.flatMap((p) => (p.estimate ? [p.estimate.cost] : [])));
   const failing = plan.filter((p) => p.error);
 
@@ -63,6 +67,12 @@ export async function runDryRun({ client, inputs, target }: DryRunOptions): Prom
   const images = plan.reduce((sum, p) => sum + (p.estimate?.images ?? 0), 0);
   log.info(`Total: ${plan.length} prompt(s), ${calls} call(s), ${images} image(s), ${costText(total)}`);
   if (inputs.maxCost !== undefined) log.info(budgetLine(plan, total, inputs.maxCost));
+  if (shard)
+    log.info(
+      edit
+        ? `shard ${shard.index}/${shard.total}: an edit's plan prices every prompt; a real run sends only this share.`
+        : `shard ${shard.index}/${shard.total}: this share holds ${jobs.length} of the ${inputs.jobs.length} prompt(s).`,
+    );
   if (inputs.skipExisting)
     log.info('A real run skips the prompts its manifest already holds; this plan prices them all.');
 
@@ -74,6 +84,8 @@ export async function runDryRun({ client, inputs, target }: DryRunOptions): Prom
   core.setOutput('failed', failing.length);
   core.setOutput('cost', costOutput(total));
   core.setOutput('usage', '{}'); // nothing was sent
+  core.setOutput('shard', shard ? `${shard.index}/${shard.total}` : '');
+  core.setOutput('merged', 0);
   await writeDryRunSummary(plan, total, target);
 
   if (failing.length) {

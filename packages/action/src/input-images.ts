@@ -48,21 +48,33 @@ function literalBase(pattern: string): string {
   return segments.slice(0, firstMagic).join('/') || '.';
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path)).isFile();
+/** What a list input names: image files (`input-images`) or folders (`merge-manifests`). */
+type EntryKind = 'file' | 'folder';
+
+async function isKind(path: string, kind: EntryKind): Promise<boolean> {
+  const info = await stat(path);
+  return kind === 'file' ? info.isFile() : info.isDirectory();
 }
 
-async function resolveLiteral(input: string, entry: string, issues: FieldIssue[]): Promise<ImageFile[]> {
+async function resolveLiteral(
+  input: string,
+  entry: string,
+  issues: FieldIssue[],
+  kind: EntryKind,
+): Promise<ImageFile[]> {
   const path = await insideWorkspace(entry).catch(() => undefined);
   if (!path) {
     issues.push(outside(input, entry));
     return [];
   }
   try {
-    if (await isFile(path)) return [{ path, display: entry }];
+    if (await isKind(path, kind)) return [{ path, display: entry }];
     issues.push({
       field: input,
-      message: `${JSON.stringify(entry)} is a folder: name files, or a glob such as dir/*.png`,
+      message:
+        kind === 'file'
+          ? `${JSON.stringify(entry)} is a folder: name files, or a glob such as dir/*.png`
+          : `${JSON.stringify(entry)} is not a folder`,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -70,14 +82,19 @@ async function resolveLiteral(input: string, entry: string, issues: FieldIssue[]
       field: input,
       message:
         code === 'ENOENT'
-          ? `no file matches ${JSON.stringify(entry)}`
+          ? `no ${kind} matches ${JSON.stringify(entry)}`
           : `cannot read ${JSON.stringify(entry)} (${code ?? 'error'})`,
     });
   }
   return [];
 }
 
-async function resolveGlob(input: string, pattern: string, issues: FieldIssue[]): Promise<ImageFile[]> {
+async function resolveGlob(
+  input: string,
+  pattern: string,
+  issues: FieldIssue[],
+  kind: EntryKind,
+): Promise<ImageFile[]> {
   const workspace = workspaceDir();
   if (climbsAfterWildcard(pattern)) {
     issues.push(outside(input, pattern, ' goes up (..) after a wildcard'));
@@ -98,11 +115,11 @@ async function resolveGlob(input: string, pattern: string, issues: FieldIssue[])
       issues.push(outside(input, pattern, ` matches ${JSON.stringify(match)}, which lies outside`));
       return [];
     }
-    // Folders a wildcard also matches (`assets/*`) are not images; files are.
-    if (await isFile(path).catch(() => false))
+    // Folders a wildcard also matches (`assets/*`) are not images; files are (and the other way for folders).
+    if (await isKind(path, kind).catch(() => false))
       files.push({ path, display: posix.normalize(match.replaceAll('\\', '/')) });
   }
-  if (!files.length) issues.push({ field: input, message: `no file matches ${JSON.stringify(pattern)}` });
+  if (!files.length) issues.push({ field: input, message: `no ${kind} matches ${JSON.stringify(pattern)}` });
   return files;
 }
 
@@ -112,13 +129,27 @@ async function resolveGlob(input: string, pattern: string, issues: FieldIssue[])
  * leads outside the workspace (`..`, an absolute path elsewhere, a symbolic link out) or matches no file is an
  * issue naming `input`; nothing outside is ever listed past the glob's own folder nor read.
  */
-export async function resolveImageFiles(input: string, text: string, issues: FieldIssue[]): Promise<ImageFile[]> {
+export function resolveImageFiles(input: string, text: string, issues: FieldIssue[]): Promise<ImageFile[]> {
+  return resolveEntries(input, text, issues, 'file');
+}
+
+/** The folders a list input names (`merge-manifests`: shard folders), with the same workspace checks as files. */
+export function resolveWorkspaceFolders(input: string, text: string, issues: FieldIssue[]): Promise<ImageFile[]> {
+  return resolveEntries(input, text, issues, 'folder');
+}
+
+async function resolveEntries(
+  input: string,
+  text: string,
+  issues: FieldIssue[],
+  kind: EntryKind,
+): Promise<ImageFile[]> {
   const files: ImageFile[] = [];
   const seen = new Set<string>();
   for (const entry of listEntries(text)) {
     const found = GLOB_MAGIC.test(entry)
-      ? await resolveGlob(input, entry, issues)
-      : await resolveLiteral(input, entry, issues);
+      ? await resolveGlob(input, entry, issues, kind)
+      : await resolveLiteral(input, entry, issues, kind);
     for (const file of found) {
       const key = resolve(file.path);
       if (seen.has(key)) continue;

@@ -14,6 +14,7 @@ import { planCosts } from './cost-plan.js';
 import { costOutput, costText, formatUsd } from './cost-text.js';
 import { runDryRun } from './dry-run.js';
 import { toInputError } from './edit-input-error.js';
+import { runMergeStep } from './merge-step.js';
 import { createCostLedger } from './prompt-costs.js';
 import { readInputs, type ActionInputs } from './read-inputs.js';
 import { log } from './safe-log.js';
@@ -68,6 +69,11 @@ export async function run(): Promise<void> {
   if (apiKey) core.setSecret(apiKey);
   let client: PictorClient | undefined;
   try {
+    // A merge job joins the shards' folders and generates nothing: no prompt, no key, no client.
+    if (core.getInput('merge-manifests')) {
+      await runMergeStep();
+      return;
+    }
     const inputs = await readInputs(apiKey);
     client = createPictorClient({
       ...inputs.client,
@@ -103,6 +109,7 @@ export async function run(): Promise<void> {
       fileName: inputs.fileName,
       signal: stop.signal,
       maxCost: inputs.maxCost,
+      shard: inputs.shard,
       // The bytes input-images read (inside the workspace, checked): core hashes them for the manifest key.
       edit: edit && {
         images: edit.images.map(({ bytes, name }) => ({ bytes, name })),
@@ -134,6 +141,15 @@ export async function run(): Promise<void> {
     core.setOutput('failed', failed);
     core.setOutput('cost', costOutput(costs.total));
     core.setOutput('usage', JSON.stringify(ledger.usage));
+    core.setOutput('shard', report.shard ? `${report.shard.index}/${report.shard.total}` : '');
+    core.setOutput('merged', 0);
+    if (report.shard) {
+      const { index, total } = report.shard;
+      const all = report.total + report.otherShards;
+      log.info(
+        `Shard ${index}/${total}: this job's share is ${report.total} of the ${all} prompt(s), split by manifest key.`,
+      );
+    }
     log.info(
       `${generated} image(s) generated, ${rows.length - generated} skipped, ${failed} prompt(s) failed or not run; ` +
         `this run cost ${costText(costs.total)}.`,

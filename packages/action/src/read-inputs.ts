@@ -1,5 +1,12 @@
 import * as core from '@actions/core';
-import { batchFormatOf, parseBatchFile, type BatchFormat, type BatchJob } from '@pictor/core/batch';
+import {
+  batchFormatOf,
+  parseBatchFile,
+  parseShard,
+  type BatchFormat,
+  type BatchJob,
+  type Shard,
+} from '@pictor/core/batch';
 import {
   resolveClientOptions,
   validateRequestDefaults,
@@ -28,6 +35,8 @@ export interface ActionInputs {
   dryRun: boolean;
   /** `max-cost`: the batch's budget in USD. */
   maxCost: number | undefined;
+  /** `shard`: this job's share of the prompts (`i/n`, e.g. from a matrix). */
+  shard: Shard | undefined;
 }
 
 /** Core's field names → the inputs that set them, so every error names what the user wrote. */
@@ -76,6 +85,18 @@ function usdInput(name: string, issues: FieldIssue[]): number | undefined {
     return undefined;
   }
   return usd;
+}
+
+function shardInput(issues: FieldIssue[]): Shard | undefined {
+  const text = optional('shard');
+  if (text === undefined) return undefined;
+  try {
+    return parseShard(text);
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    issues.push(...error.issues);
+    return undefined;
+  }
 }
 
 function booleanInput(name: string, fallback: boolean, issues: FieldIssue[]): boolean {
@@ -162,7 +183,7 @@ function outsideMessage(input: string): string {
 }
 
 /** `output-dir`, which must stay inside the workspace as the README promises (links followed). */
-async function readOutputDir(issues: FieldIssue[]): Promise<string> {
+export async function readOutputDir(issues: FieldIssue[]): Promise<string> {
   const input = optional('output-dir') ?? 'generated-images';
   const path = await insideWorkspace(input).catch(() => undefined);
   if (!path) issues.push({ field: 'output-dir', message: outsideMessage(input) });
@@ -182,6 +203,7 @@ export async function readInputs(apiKey: string): Promise<ActionInputs> {
   const failOnPartial = booleanInput('fail-on-partial', true, issues);
   const dryRun = booleanInput('dry-run', false, issues);
   const maxCost = usdInput('max-cost', issues);
+  const shard = shardInput(issues);
   const outputDir = await readOutputDir(issues);
   const source = await readSource(issues);
   const edit = await readEditInputs(optional('input-images'), optional('mask'), issues);
@@ -209,5 +231,6 @@ export async function readInputs(apiKey: string): Promise<ActionInputs> {
     failOnPartial,
     dryRun,
     maxCost,
+    shard,
   };
 }

@@ -96,7 +96,11 @@ export async function writeSummary({ rows, report, target, manifest, costs }: Su
     .addHeading('Pictor images', 2)
     .addRaw(
       `<p>${generated} generated, ${rows.length - generated} skipped (already in <code>${escapeHtml(manifest)}</code>), ` +
-        `${report.failed} of ${report.total} prompt(s) failed${report.notStarted ? `, ${report.notStarted} not run` : ''} — ${escapeHtml(target)}.</p>`,
+        `${report.failed} of ${report.total} prompt(s) failed${report.notStarted ? `, ${report.notStarted} not run` : ''} — ${escapeHtml(target)}.` +
+        (report.shard
+          ? ` Shard ${report.shard.index}/${report.shard.total}: ${report.otherShards} prompt(s) left to the other shards.`
+          : '') +
+        '</p>',
       true,
     );
   if (rows.length) summary.addTable([header, ...body]);
