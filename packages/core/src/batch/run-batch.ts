@@ -16,12 +16,12 @@ import {
 } from '../storage/manifest.js';
 import { saveImages, type SavedImage, type SaveResult } from '../storage/save-images.js';
 import type { BatchJob } from './parse-batch-file.js';
-import { inShard, promptKey, toShard, type Shard } from './shard.js';
+import { editKeyInputs, inShard, promptKey, toShard, type Shard } from './shard.js';
 import { createBudget } from '../cost/budget.js';
 import { nodeReadFile } from '../client/node-read-file.js';
 import { readInputFiles } from '../client/read-input-file.js';
 import { readInputImages } from '../images/input-images.js';
-import { inputImageInfo, type ImageInput, type InputImage } from '../request/edit-request.js';
+import type { ImageInput, InputImage } from '../request/edit-request.js';
 
 /** What became of one prompt of a batch. */
 export interface BatchOutcome {
@@ -188,7 +188,7 @@ async function readEditInputs(edit: NonNullable<RunBatchOptions['edit']>) {
   return {
     images: read.images.map(asInput),
     mask: read.mask && asInput(read.mask),
-    info: { inputs: read.images.map(inputImageInfo), mask: read.mask && inputImageInfo(read.mask, 0) },
+    info: editKeyInputs(read),
   };
 }
 

@@ -112,3 +112,23 @@ describe('runBatch({ shard })', () => {
     expect(report).toMatchObject({ total: 3, generated: 3, shard: undefined, otherShards: 0 });
   });
 });
+
+describe('jobsInShard with an edit', () => {
+  it("plans the same share runBatch edits: the inputs' hashes are part of the key", async () => {
+    const { makePng } = await import('../__fixtures__/make-png.js');
+    const image = makePng(16, 16, 1);
+    const edit = { images: [{ bytes: image, name: 'photo.png' }] };
+    const all = jobs().slice(0, 12);
+    for (const index of [1, 2, 3]) {
+      const planned = jobsInShard({ client, jobs: all, shard: `${index}/3`, edit }).map((j) => j.request.prompt);
+      const report = await runBatch({ client, jobs: all, outDir: dir, shard: `${index}/3`, edit });
+      expect(report.outcomes.map((o) => o.prompt)).toEqual(planned);
+    }
+    expect(server.requests).toHaveLength(12);
+    // Another input image is another set of keys, so (almost surely) another split of the same prompts.
+    const other = { images: [{ bytes: makePng(16, 16, 2), name: 'photo.png' }] };
+    const split = (e: typeof edit) =>
+      [1, 2, 3].map((index) => jobsInShard({ client, jobs: all, shard: `${index}/3`, edit: e }).length);
+    expect(split(other)).not.toEqual(split(edit));
+  });
+});

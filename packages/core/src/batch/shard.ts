@@ -1,7 +1,8 @@
 import type { PictorClient } from '../client/client.js';
 import { ValidationError } from '../errors/index.js';
 import { normalizeRequest, type NormalizedRequest } from '../request/image-request.js';
-import type { InputImageInfo } from '../request/edit-request.js';
+import { readInputImages } from '../images/input-images.js';
+import { inputImageInfo, type ImageInput, type InputImage, type InputImageInfo } from '../request/edit-request.js';
 import { requestKey } from '../storage/manifest.js';
 import type { BatchJob } from './parse-batch-file.js';
 
@@ -46,8 +47,22 @@ export interface JobsInShardOptions {
   client: PictorClient;
   jobs: BatchJob[];
   shard: Shard | string;
-  /** An edit's inputs (and mask) as the manifest records them: they are part of each prompt's key. */
-  edit?: { inputs: readonly InputImageInfo[]; mask?: InputImageInfo | undefined } | undefined;
+  /**
+   * An edit's images and mask, as runBatch's `edit` takes them but already read (bytes or URLs, not paths): their
+   * hashes are part of each prompt's key.
+   */
+  edit?: { images: ImageInput[]; mask?: ImageInput | undefined } | undefined;
+}
+
+/** An edit's inputs as its manifest key holds them. */
+export interface EditKeyInputs {
+  inputs: readonly InputImageInfo[];
+  mask?: InputImageInfo | undefined;
+}
+
+/** How runBatch describes an edit's read inputs in the key: one function, so a share planned is the share run. */
+export function editKeyInputs(read: { images: InputImage[]; mask: InputImage | undefined }): EditKeyInputs {
+  return { inputs: read.images.map(inputImageInfo), mask: read.mask && inputImageInfo(read.mask, 0) };
 }
 
 /**
@@ -57,6 +72,7 @@ export interface JobsInShardOptions {
  */
 export function jobsInShard({ client, jobs, shard, edit }: JobsInShardOptions): BatchJob[] {
   const share = toShard(shard);
+  const info = edit && editKeyInputs(readInputImages(edit.images, edit.mask));
   return jobs.filter((job) => {
     let request: NormalizedRequest;
     try {
@@ -65,12 +81,12 @@ export function jobsInShard({ client, jobs, shard, edit }: JobsInShardOptions): 
       if (ValidationError.isInstance(error)) return true;
       throw error;
     }
-    return inShard(promptKey(client, request, edit), share);
+    return inShard(promptKey(client, request, info), share);
   });
 }
 
 /** The manifest key of one prompt, as runBatch computes it: the request's model, else the client's default. */
-export function promptKey(client: PictorClient, request: NormalizedRequest, edit?: JobsInShardOptions['edit']): string {
+export function promptKey(client: PictorClient, request: NormalizedRequest, edit?: EditKeyInputs): string {
   const model = request.model ?? (edit ? client.defaultEditModel : client.defaultModel) ?? '';
   return requestKey(client.provider, model, request, edit);
 }
