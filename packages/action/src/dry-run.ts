@@ -54,9 +54,13 @@ export interface DryRunOptions {
  * still set: no image, `cost` the estimated total.
  */
 export async function runDryRun({ client, inputs, target }: DryRunOptions): Promise<void> {
-  // An edit's share depends on its inputs' hashes, which only a real run computes: its dry run prices every prompt.
   const { shard, edit } = inputs;
-  const jobs = shard && !edit ? jobsInShard({ client, jobs: inputs.jobs, shard }) : inputs.jobs;
+  // An edit's share depends on its inputs' hashes: the same bytes the real run sends.
+  const editInputs = edit && {
+    images: edit.images.map(({ bytes, name }) => ({ bytes, name })),
+    mask: edit.mask && { bytes: edit.mask.bytes, name: edit.mask.name },
+  };
+  const jobs = shard ? jobsInShard({ client, jobs: inputs.jobs, shard, edit: editInputs }) : inputs.jobs;
   const plan = planCosts(client, jobs, edit !== undefined);
   const total = addCosts(plan.flatMap((p) => (p.estimate ? [p.estimate.cost] : [])));
   const failing = plan.filter((p) => p.error);
@@ -69,9 +73,7 @@ export async function runDryRun({ client, inputs, target }: DryRunOptions): Prom
   if (inputs.maxCost !== undefined) log.info(budgetLine(plan, total, inputs.maxCost));
   if (shard)
     log.info(
-      edit
-        ? `shard ${shard.index}/${shard.total}: an edit's plan prices every prompt; a real run sends only this share.`
-        : `shard ${shard.index}/${shard.total}: this share holds ${jobs.length} of the ${inputs.jobs.length} prompt(s).`,
+      `shard ${shard.index}/${shard.total}: this share holds ${jobs.length} of the ${inputs.jobs.length} prompt(s).`,
     );
   if (inputs.skipExisting)
     log.info('A real run skips the prompts its manifest already holds; this plan prices them all.');

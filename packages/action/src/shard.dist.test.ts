@@ -1,5 +1,5 @@
 import { readManifest } from '@pictor/core/storage';
-import { startSandbox, type Sandbox } from '@pictor/sandbox';
+import { renderImage, startSandbox, type Sandbox } from '@pictor/sandbox';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,5 +130,20 @@ describe('dist/index.js with shard and merge-manifests', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(9);
     expect(runs.map((run) => run.outputs.shard)).toEqual(['1/3', '2/3', '3/3']);
     expect(sandbox.stats.generations.together).toBe(0);
+  });
+
+  it("plans an edit's share as its real run makes it: the input image's hash is part of each key", async () => {
+    await mkdir(join(workspace, 'assets'));
+    const photo = await renderImage({ prompt: 'a beach', seed: 1, index: 0, width: 256, height: 256, format: 'png' });
+    await writeFile(join(workspace, 'assets/photo.png'), photo);
+    const edit = (extra: Record<string, string>) => generation({ 'input-images': 'assets/photo.png', ...extra });
+    for (const index of [1, 2]) {
+      const plan = await runLikeRunner(workspace, edit({ shard: `${index}/2`, 'dry-run': 'true' }));
+      const planned = Number(/this share holds (\d+) of the 9 prompt\(s\)/.exec(plan.stdout)?.[1]);
+      const run = await runLikeRunner(workspace, edit({ shard: `${index}/2`, 'output-dir': `edits-${index}` }));
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(Number(run.outputs.generated)).toBe(planned);
+    }
+    expect(sandbox.stats.edits.openai + sandbox.stats.generations.together).toBe(9);
   });
 });
