@@ -11,12 +11,11 @@ if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
   exit 1
 fi
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-# Without this the package creates a "main" cluster and starts it on port 5432; the tests need neither.
-if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
-  $SUDO mkdir -p /etc/postgresql-common
-  echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
-fi
 $SUDO apt-get update -qq >&2
+# As the official postgres Docker image does: postgresql-common first, then no "main" cluster (the server package
+# would otherwise create one and start it on port 5432; the tests need neither), then the server.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql-common >&2
+$SUDO sed -ri 's/^#?\s*create_main_cluster\s*=.*$/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >&2
 dir=$(bindir)
 if [ -z "$dir" ] || [ ! -x "$dir/initdb" ]; then
