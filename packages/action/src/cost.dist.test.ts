@@ -70,6 +70,8 @@ describe('dry-run', () => {
       failed: '0',
       cost: expect.stringMatching(/^0\.0113246\d*$/),
       usage: '{}',
+      shard: '',
+      merged: '0',
     });
     expectUsd(result.outputs.cost, 4 * PER_IMAGE);
     expect(result.summary).toContain('<h2>Pictor dry run</h2>');
