@@ -24,6 +24,11 @@ const flush = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
+/** Moves the clock a millisecond at a time, so that sleeps begun along the way end on time too. */
+async function walk(clock: ReturnType<typeof fakeClock>, ms: number): Promise<void> {
+  for (let i = 0; i < ms; i++) await clock.advance(1);
+}
+
 /** Tasks that send a request (admitted by the limit, as every request of core is) and finish when told. */
 function tasks(limit?: { admit(): Promise<void> }) {
   const open: Array<() => void> = [];
@@ -49,6 +54,17 @@ function tasks(limit?: { admit(): Promise<void> }) {
 }
 
 const ok = { status: 200, headers: {} };
+
+/** `n` calls that each send one request (admitted by the limit) and are answered at once; counts those sent. */
+function requests(limit: { admit(): Promise<void> } & (<T>(task: () => Promise<T>) => Promise<T>), n: number) {
+  const sent = { count: 0 };
+  for (let i = 0; i < n; i++)
+    void limit(async () => {
+      await limit.admit();
+      sent.count++;
+    });
+  return sent;
+}
 
 describe('adaptive concurrency', () => {
   it('raises the limit while calls succeed, up to the explicit cap and never past it', async () => {
@@ -111,11 +127,12 @@ describe('adaptive concurrency', () => {
     for (let i = 0; i < 6; i++) void limit(work.task);
     await flush();
     expect(work.started).toBe(4); // the first, then the 3 remaining
-    await clock.advance(3_333);
+    // 3 left of 6 is between 3 and 4 tokens: 2 to 3 refilled in 10 s; the middle, 2.5, until answers say more.
+    await clock.advance(3_999);
     expect(work.started).toBe(4);
     await clock.advance(1);
     expect(work.started).toBe(5);
-    await clock.advance(3_334);
+    await clock.advance(4_000);
     expect(work.started).toBe(6);
   });
 
@@ -154,6 +171,85 @@ describe('adaptive concurrency', () => {
     const limit = createAdaptiveLimit({ max: 16, initial: 16, ...clock });
     for (let i = 0; i < 5; i++) limit.observe({ status: 429, headers: { 'retry-after': '1' } });
     expect(limit.concurrency).toBe(8);
+  });
+
+  it('spreads the slow start over the round trip instead of sending its calls in bursts', async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 32, initial: 4, ...clock });
+    const work = tasks(limit);
+    for (let i = 0; i < 3; i++) void limit(work.task);
+    await flush();
+    limit.observe({ ...ok, latencyMs: 400 }); // a 400 ms round trip; the limit is 5 now: one call every 80 ms
+    const sent = requests(limit, 10);
+    await flush();
+    expect(sent.count).toBe(1);
+    await clock.advance(79);
+    expect(sent.count).toBe(1);
+    await clock.advance(1);
+    expect(sent.count).toBe(2);
+    await walk(clock, 240);
+    expect(sent.count).toBe(5);
+  });
+
+  it('lets the bucket the headers describe pace every call: concurrency goes to its cap', () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 24, initial: 4, ...clock });
+    limit.observe({
+      status: 200,
+      headers: {
+        'x-ratelimit-remaining-requests': '2',
+        'x-ratelimit-reset-requests': '1s',
+        'x-ratelimit-limit-requests': '6',
+      },
+    });
+    expect(limit.concurrency).toBe(24);
+  });
+
+  it("without headers on success (Together), paces at 70% of the slow start's rate at the first 429, keeping its slots", async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 32, initial: 10, ...clock });
+    const work = tasks(limit);
+    for (let i = 0; i < 10; i++) void limit(work.task);
+    await flush();
+    // 10 calls in flight, answered after 500 ms: 20 a second. The provider refuses one; it says nothing on success.
+    limit.observe({ ...ok, latencyMs: 500 });
+    limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0.1' } });
+    expect(limit.concurrency).toBe(11); // the rate holds calls back now, not fewer slots
+    while (work.running > 0) work.finish();
+    const sent = requests(limit, 40);
+    await flush();
+    expect(sent.count).toBe(0); // its reset first
+    await clock.advance(100);
+    await walk(clock, 1_000);
+    // 14 a second (one every 71.4 ms), 70% of the 20 a second that met the limit, over the 1.1 s since the 429.
+    expect(sent.count).toBe(15);
+  });
+
+  it('probes the learned rate upward while calls succeed, and backs off again at the next 429', async () => {
+    const clock = fakeClock();
+    const limit = createAdaptiveLimit({ max: 64, initial: 9, ...clock });
+    const first = tasks(limit);
+    for (let i = 0; i < 9; i++) void limit(first.task);
+    await flush();
+    limit.observe({ ...ok, latencyMs: 600 });
+    limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0' } }); // 9 / 0.6 s × 70%: 10.5 a second
+    while (first.running > 0) first.finish();
+    /** Requests sent in one second of the fake clock, after those of earlier seconds are out. */
+    const perSecond = async (): Promise<number> => {
+      const sent = requests(limit, 40);
+      await walk(clock, 1_000);
+      const count = sent.count;
+      await walk(clock, 5_000);
+      return count;
+    };
+    expect(await perSecond()).toBe(10);
+    for (let i = 0; i < 20; i++) limit.observe(ok); // 2% each: ×1.486, 15.6 a second
+    expect(await perSecond()).toBe(2 + 15); // two tokens saved up while idle, then the rate
+    limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0' } }); // 90%: 14.0 a second, probes halved
+    expect(await perSecond()).toBe(14);
+    for (let i = 0; i < 20; i++) limit.observe(ok); // 1% each: ×1.22, 17.1 a second
+    limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0' } }); // 90%: 15.4 a second
+    expect(await perSecond()).toBe(15);
   });
 
   it('frees the slot of a task that throws', async () => {

@@ -6,6 +6,8 @@ import type { Limit } from './concurrency-limit.js';
 export interface RateSignal {
   status: number;
   headers: Record<string, string>;
+  /** From sending the request to its answer's headers. */
+  latencyMs?: number | undefined;
 }
 
 /** A concurrency limit that follows the provider's allowance (see {@link createAdaptiveLimit}). */
@@ -32,14 +34,30 @@ export interface AdaptiveLimitOptions {
 
 /** How long to hold new calls after a 429 that said nothing of when to come back. */
 const DEFAULT_PAUSE_MS = 1_000;
+/** After the first 429 without a bucket in its headers: the share of the slow start's rate to go on at. */
+const SLOW_START_BACKOFF = 0.7;
+/** After a later one: the share of the paced rate. */
+const RATE_BACKOFF = 0.9;
 /**
- * Concurrency by additive increase and multiplicative decrease, requests paced by the provider's own word. Until the
- * first 429 each answered call raises the limit by one (a slow start that doubles it per round of calls); after it, by
- * 1/limit; a 429 halves it (once per burst) and holds every new call for its `Retry-After`. The rate-limit headers
- * (`x-ratelimit-limit/remaining/reset-requests`, or the bare `x-ratelimit-*`) describe a bucket that refills
- * continuously, as OpenAI's does: `reset` is the time until it is full, so it refills at (limit − remaining) / reset.
- * Every request, retries included, takes a token from that estimate, or waits for one. Time comes from the injected
- * clock and sleep, so its behaviour is deterministic under test.
+ * How fast the learned rate probes upward, per answered call: 2% after the slow start (at 10 calls a second, a
+ * quarter more each second), halved at every 429 down to 0.1% (at 20 a second, 2% a second), so the rate finds the
+ * limit quickly, then stays near it while a bucket's burst absorbs most of the overshoot.
+ */
+const FIRST_PROBE = 0.02;
+const MIN_PROBE = 0.001;
+
+/**
+ * Concurrency by slow start, then requests paced by the provider's own word. Until the first 429 each answered call
+ * raises the limit by one (a slow start that doubles it per round of calls); once a round trip has been measured,
+ * the calls of the slow start are spread over it (limit ÷ round trip a second) rather than sent in bursts that a
+ * small bucket refuses. The rate-limit headers (`x-ratelimit-limit/remaining/reset-requests`, or the bare
+ * `x-ratelimit-*`) describe a bucket that refills continuously, as OpenAI's does: `reset` is the time until it is
+ * full, so it refills at (limit − remaining) / reset, and requests take tokens from it. A provider that sends no such
+ * headers on success (Together) is paced at a rate learned from its 429s: 70% of the slow start's rate (calls in
+ * flight ÷ round trip) when the limit was first met, 90% of the paced rate at every later 429, probing upward while
+ * calls succeed. Once requests are paced the rate holds them back, so concurrency keeps growing to `max`; only a 429
+ * before any answer (no rate to learn from) halves it. A 429 holds every new request for its `Retry-After` (or
+ * reset). Time comes from the injected clock and sleep, so its behaviour is deterministic under test.
  */
 export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimit {
   const max = options.max;
@@ -52,7 +70,21 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
   let tokens: number | undefined;
   let capacity = 0;
   let refillPerMs = 0;
+  /** What the answers so far say of the refill rate: at least `refillLow`, at most `refillHigh` per ms. */
+  let refillLow = 0;
+  let refillHigh = Number.POSITIVE_INFINITY;
   let updatedAt = 0;
+  /** The rate learned from 429s, in requests per ms (undefined: none yet), and how fast it probes upward. */
+  let learnedRate: number | undefined;
+  let probe = FIRST_PROBE;
+  /** The smoothed round trip (send to headers), in ms; undefined until the first answer. */
+  let roundTrip: number | undefined;
+  /**
+   * Tokens of the pace (slow start or learned): up to two, so the part of a token a late timer adds is kept, not
+   * lost (it would slow the rate by a per cent or two).
+   */
+  let paceTokens = 1;
+  let pacedAt = 0;
   const waiting: Array<() => void> = [];
   /** Waiters woken for a free slot that have not taken it yet: arrivals must not take it first. */
   let woken = 0;
@@ -79,6 +111,21 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     return 0;
   };
 
+  /** The rate requests are paced at, in requests per ms (undefined: none, the headers' bucket or nothing). */
+  const pace = (): number | undefined => {
+    if (refillPerMs > 0) return undefined;
+    if (learnedRate !== undefined) return learnedRate;
+    return slowStart && roundTrip ? limit / roundTrip : undefined;
+  };
+
+  /** How long a request must wait for the pace's token (0: it may go). */
+  const paceWait = (now: number): number => {
+    const rate = pace();
+    if (rate !== undefined) paceTokens = Math.min(2, paceTokens + (now - pacedAt) * rate);
+    pacedAt = now;
+    return rate === undefined || paceTokens >= 1 ? 0 : Math.ceil((1 - paceTokens) / rate);
+  };
+
   /** A concurrency slot, once no pause holds new calls. */
   const acquire = async (): Promise<void> => {
     let queued = false;
@@ -103,9 +150,10 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
   const admit = async (signal?: AbortSignal): Promise<void> => {
     for (;;) {
       const now = options.now();
-      const wait = Math.max(pausedUntil - now, tokenWait(now));
+      const wait = Math.max(pausedUntil - now, tokenWait(now), paceWait(now));
       if (wait <= 0) {
         if (tokens !== undefined) tokens -= 1;
+        if (pace() !== undefined) paceTokens -= 1;
         return;
       }
       await options.sleep(wait, signal);
@@ -117,27 +165,52 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     wake();
   };
 
-  const observe = ({ status, headers }: RateSignal): void => {
+  const observe = ({ status, headers, latencyMs }: RateSignal): void => {
     const now = options.now();
     const info: RateLimitInfo = parseRateLimit(headers);
+    if (latencyMs !== undefined && status !== 429) {
+      roundTrip = roundTrip === undefined ? latencyMs : roundTrip * 0.875 + latencyMs * 0.125;
+    }
     if (status === 429) {
-      // The calls in flight when the limit was hit answer 429 together: that is one signal, halved once.
-      if (now >= pausedUntil) limit = Math.max(1, limit / 2);
+      // The calls in flight when the limit was hit answer 429 together: that is one signal, acted on once.
+      if (now >= pausedUntil) {
+        if (info.remaining !== undefined || refillPerMs > 0) {
+          // The headers describe the bucket: pacing by it follows below.
+        } else if (learnedRate !== undefined) {
+          learnedRate *= RATE_BACKOFF;
+          probe = Math.max(MIN_PROBE, probe / 2);
+          [paceTokens, pacedAt] = [0, now]; // the provider's bucket is empty: nothing saved up goes at once
+        } else if (roundTrip) {
+          learnedRate = (Math.max(active, 1) / roundTrip) * SLOW_START_BACKOFF;
+          [paceTokens, pacedAt] = [0, now];
+        } else limit = Math.max(1, limit / 2);
+      }
       slowStart = false;
       pausedUntil = Math.max(pausedUntil, now + (info.retryAfterMs ?? info.resetMs ?? DEFAULT_PAUSE_MS));
     } else if (status >= 200 && status < 300) {
-      limit = Math.min(max, limit + (slowStart ? 1 : 1 / limit));
+      limit = Math.min(max, limit + (slowStart || learnedRate !== undefined ? 1 : 1 / limit));
+      if (learnedRate !== undefined) learnedRate *= 1 + probe;
     }
     if (info.remaining !== undefined) {
       refill(now);
       capacity = Math.max(info.limit ?? 0, info.remaining, capacity);
       if (info.resetMs !== undefined && info.resetMs > 0 && info.remaining < capacity) {
-        refillPerMs = (capacity - info.remaining) / info.resetMs;
+        // `remaining` is whole tokens: the bucket held between it and one more, so each answer bounds the refill
+        // rate from both sides; the bounds of all answers narrow to it (a changed limit starts them afresh).
+        const high = (capacity - info.remaining) / info.resetMs;
+        const low = (capacity - info.remaining - 1) / info.resetMs;
+        if (low > refillHigh || high < refillLow) [refillLow, refillHigh] = [low, high];
+        else [refillLow, refillHigh] = [Math.max(refillLow, low), Math.min(refillHigh, high)];
+        refillPerMs = refillLow > 0 ? (refillLow + refillHigh) / 2 : refillHigh;
       }
-      // Our own count knows of requests on their way that the provider has not counted yet: the lower one wins.
-      tokens = tokens === undefined ? info.remaining : Math.min(tokens, info.remaining);
+      // The provider counted when the request arrived, a round trip ago, and the bucket has refilled since; our own
+      // count knows of requests on their way that it has not counted yet: the lower one wins.
+      const then = Math.min(capacity, info.remaining + (latencyMs ?? 0) * refillPerMs);
+      tokens = tokens === undefined ? then : Math.min(tokens, then);
     }
     if (status === 429 && refillPerMs > 0) tokens = Math.min(tokens ?? 0, 0);
+    // The bucket the headers describe paces every request: concurrency need not hold anything back.
+    if (refillPerMs > 0 && status >= 200 && status < 300) limit = max;
     wake();
   };
 

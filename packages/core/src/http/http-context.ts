@@ -16,8 +16,8 @@ export interface HttpContext {
   sleep: Sleep;
   /** A monotonic clock in milliseconds, for durations. */
   now: () => number;
-  /** Told of every API answer's status and headers (the adaptive concurrency limit reads them). */
-  observe?: ((answer: { status: number; headers: Record<string, string> }) => void) | undefined;
+  /** Told of every API answer's status, headers and time to headers (the adaptive concurrency limit reads them). */
+  observe?: ((answer: { status: number; headers: Record<string, string>; latencyMs?: number }) => void) | undefined;
   /** Waits until the provider's allowance lets a request go (the adaptive limit's pacing); every attempt asks. */
   admit?: ((signal?: AbortSignal) => Promise<void>) | undefined;
 }

@@ -59,6 +59,7 @@ export async function sendRequest(
   const url = displayOf(href);
   try {
     await ctx.admit?.(input.signal);
+    const sentAt = ctx.now();
     const res = await ctx.transport.send({
       method: input.method,
       url: href,
@@ -70,7 +71,7 @@ export async function sendRequest(
       timeoutMs: ctx.timeoutMs,
       purpose: 'api',
     });
-    ctx.observe?.({ status: res.status, headers: res.headers });
+    ctx.observe?.({ status: res.status, headers: res.headers, latencyMs: ctx.now() - sentAt });
     return { status: res.status, headers: res.headers, body: res.body, url };
   } catch (error) {
     throw toTransportError(error, { url, timeoutMs: ctx.timeoutMs, signal: input.signal, redact: ctx.redact });
