@@ -122,9 +122,10 @@ export async function runMergeStep(): Promise<void> {
   core.setOutput('shard', '');
   core.setOutput('cost', '0'); // nothing was sent
   core.setOutput('usage', '{}');
+  const entries = `${report.merged.length} entr${report.merged.length === 1 ? 'y' : 'ies'}`;
   log.info(
-    `${report.merged.length} entr${report.merged.length === 1 ? 'y' : 'ies'} merged, ${report.skipped.length} already there, ` +
-      `${report.conflicts.length} conflict(s), ${report.problems.length} problem(s); ${images.length} image(s) in ${displayPath(outputDir)}.`,
+    `${entries} merged, ${report.skipped.length} already there, ${report.conflicts.length} conflict(s), ` +
+      `${report.problems.length} problem(s); ${images.length} image(s) in ${displayPath(outputDir)}.`,
   );
   await writeMergeSummary(report, folders, images.length);
   if (report.problems.length) {

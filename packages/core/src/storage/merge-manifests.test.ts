@@ -179,6 +179,14 @@ describe('mergeManifests (hand-made folders)', () => {
     expect(await readdir(into)).toEqual(['good.png', 'manifest.json']);
   });
 
+  it('passes over the target folder when it is among the sources', async () => {
+    const a = await folder('shards/a', [one('k', [{ file: 'x.png', bytes: red }])]);
+    const into = join(root, 'shards/all');
+    const report = await mergeManifests(into, [a, into]);
+    expect(report).toMatchObject({ problems: [], skipped: [] });
+    expect(report.merged.map((m) => m.key)).toEqual(['k']);
+  });
+
   it('reports a manifest that is not one, and merges the other sources', async () => {
     const broken = join(root, 'broken');
     await mkdir(broken);

@@ -175,6 +175,8 @@ export async function mergeManifests(
   }
 
   for (const source of sources.map((s) => resolve(s))) {
+    // A glob over the shards' folders may match the target itself: it adds nothing (and may have no manifest yet).
+    if (source === dir) continue;
     for (const candidate of await readSource(source, report, options)) {
       const current = held.get(candidate.entry.key);
       const { key, prompt } = candidate.entry;
