@@ -169,16 +169,22 @@ export async function mergeManifests(
   };
   const target = await readManifest(dir, { onWarning: (w) => options.onWarning?.({ ...w, source: dir }) });
   const held = new Map<string, Candidate>();
-  for (const entry of target.entries) {
+  const targetEntries = new Map(target.entries.map((entry) => [entry.key, entry]));
+  // The entry a key holds so far; the target's own files are checked only for keys a source also has.
+  const heldFor = async (key: string): Promise<Candidate | undefined> => {
+    const entry = targetEntries.get(key);
+    if (held.has(key) || !entry) return held.get(key);
     const intact = await everyFileIntact(dir, entry);
-    held.set(entry.key, { entry, source: dir, complete: isComplete(entry) && intact, inPlace: intact });
-  }
+    const candidate = { entry, source: dir, complete: isComplete(entry) && intact, inPlace: intact };
+    held.set(key, candidate);
+    return candidate;
+  };
 
   for (const source of sources.map((s) => resolve(s))) {
     // A glob over the shards' folders may match the target itself: it adds nothing (and may have no manifest yet).
     if (source === dir) continue;
     for (const candidate of await readSource(source, report, options)) {
-      const current = held.get(candidate.entry.key);
+      const current = await heldFor(candidate.entry.key);
       const { key, prompt } = candidate.entry;
       if (!current) held.set(key, candidate);
       else if (sameImages(current.entry, candidate.entry) && (current.inPlace || current.source !== dir)) {
