@@ -8,7 +8,7 @@ export type StandIn = 'openai' | 'together';
 /** How each client gets a batch of images, the way its users write it (scenario 6's rows). */
 export const RUNNER_NAMES = [
   'pictor-batch',
-  'pictor-batch-16',
+  'pictor-fixed-16',
   'ai-sdk',
   'openai',
   'together-ai',
@@ -19,7 +19,7 @@ export type RunnerName = (typeof RUNNER_NAMES)[number];
 /** Peer SDKs speak their own provider's API only: which stand-in each runner can be pointed at. */
 export const RUNNER_STAND_INS: Record<RunnerName, readonly StandIn[]> = {
   'pictor-batch': ['openai', 'together'],
-  'pictor-batch-16': ['openai', 'together'],
+  'pictor-fixed-16': ['openai', 'together'],
   'ai-sdk': ['openai', 'together'],
   openai: ['openai'],
   'together-ai': ['together'],
@@ -29,7 +29,7 @@ export const RUNNER_STAND_INS: Record<RunnerName, readonly StandIn[]> = {
 /** What a user of each runner writes, for the table. */
 export const RUNNER_HOW: Record<RunnerName, string> = {
   'pictor-batch': '`runBatch({ client, jobs, outDir })`, defaults',
-  'pictor-batch-16': '`runBatch({ client, jobs, outDir, concurrency: 16 })`',
+  'pictor-fixed-16': '`runBatch` with a client of `{ adaptiveConcurrency: false, concurrency: 16 }` (a fixed cap)',
   'ai-sdk': '`Promise.all(prompts.map((prompt) => generateImage(…)))`',
   openai: '`images.generate` under `pLimit(16)`, default retries',
   'together-ai': '`images.generate` under `pLimit(16)`, default retries',
@@ -73,7 +73,7 @@ const each = (prompts: string[], tally: Tally, one: (prompt: string) => Promise<
     ),
   );
 
-async function pictorClient(target: RunnerTarget) {
+async function pictorClient(target: RunnerTarget, fixed?: { concurrency: number }) {
   const { createPictorClient } = await import('@pictor/core');
   return createPictorClient({
     provider: 'custom',
@@ -81,14 +81,16 @@ async function pictorClient(target: RunnerTarget) {
     baseURL: target.baseURL,
     apiKey: target.apiKey,
     model: MODEL[target.standIn].model,
+    ...(fixed ? { adaptiveConcurrency: false, concurrency: fixed.concurrency } : {}),
   });
 }
 
+/** `runBatch` with its defaults; `fixed`: with a client whose cap is fixed, to show what the adaptive limit adds. */
 const pictorBatch =
-  (concurrency: number | undefined): Runner =>
+  (fixed?: { concurrency: number }): Runner =>
   async (target, prompts, tally) => {
     const { runBatch } = await import('@pictor/core/batch');
-    const client = await pictorClient(target);
+    const client = await pictorClient(target, fixed);
     const outDir = await mkdtemp(join(tmpdir(), 'pictor-bench-rate-limit-'));
     try {
       await runBatch({
@@ -98,7 +100,6 @@ const pictorBatch =
           line: i + 1,
           request: { prompt, n: 1, size: MODEL[target.standIn].size },
         })),
-        ...(concurrency === undefined ? {} : { concurrency }),
         onEvent: (event) => {
           if (event.type === 'saved') for (const _ of event.saved.images) tally.image();
           else if (event.type === 'failed') tally.failed(event.error);
@@ -111,8 +112,8 @@ const pictorBatch =
   };
 
 const RUNNERS: Record<RunnerName, Runner> = {
-  'pictor-batch': pictorBatch(undefined),
-  'pictor-batch-16': pictorBatch(16),
+  'pictor-batch': pictorBatch(),
+  'pictor-fixed-16': pictorBatch({ concurrency: 16 }),
 
   'ai-sdk': async (target, prompts, tally) => {
     const { generateImage } = await import('ai');

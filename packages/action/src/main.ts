@@ -1,13 +1,5 @@
 import * as core from '@actions/core';
-import {
-  AuthenticationError,
-  createPictorClient,
-  PermissionDeniedError,
-  PictorError,
-  QuotaExceededError,
-  ValidationError,
-  type PictorClient,
-} from '@pictor/core';
+import { createPictorClient, PictorError, ValidationError, type PictorClient } from '@pictor/core';
 import { runBatch, type BatchEvent, type BatchReport, type ManifestWarning } from '@pictor/core/batch';
 import { createBatchProgress, displayPath, imageRows } from './batch-progress.js';
 import { planCosts } from './cost-plan.js';
@@ -21,15 +13,6 @@ import { log } from './safe-log.js';
 import { writeSummary } from './write-summary.js';
 
 const LISTED_FAILURES = 10;
-
-/** Errors every other prompt would meet too (a wrong key, no access, no quota): the batch stops at the first. */
-function stopsTheBatch(error: PictorError): boolean {
-  return (
-    AuthenticationError.isInstance(error) ||
-    PermissionDeniedError.isInstance(error) ||
-    QuotaExceededError.isInstance(error)
-  );
-}
 
 function describeFailures(report: BatchReport): string {
   const lines = report.failures
@@ -93,7 +76,6 @@ export async function run(): Promise<void> {
 
     const progress = createBatchProgress(inputs.jobs.length);
     const ledger = createCostLedger();
-    const stop = new AbortController();
     if (edit) {
       const named = edit.images.map((image) => image.display).join(', ');
       log.info(
@@ -107,7 +89,6 @@ export async function run(): Promise<void> {
       outDir: inputs.outputDir,
       skipExisting: inputs.skipExisting,
       fileName: inputs.fileName,
-      signal: stop.signal,
       maxCost: inputs.maxCost,
       shard: inputs.shard,
       // The bytes input-images read (inside the workspace, checked): core hashes them for the manifest key.
@@ -122,7 +103,6 @@ export async function run(): Promise<void> {
         if (edit && event.type === 'failed') event.outcome.error = event.error = toInputError(event.error, edit);
         ledger.onEvent(event);
         progress(event);
-        if (event.type === 'failed' && stopsTheBatch(event.error)) stop.abort();
       },
     }).catch((error: unknown) => {
       throw edit ? toInputError(error, edit) : error;

@@ -148,11 +148,12 @@ describe('pictor batch', () => {
     expect(rerun.stderr).toMatch(/1 generated, 2 already done, 0 failed/);
   });
 
-  it('exits with the error’s own code when every prompt failed', async () => {
+  it('stops at an error every prompt would meet (no quota left) and exits with its own code', async () => {
     sandbox.setFaults([{ fault: 'quota', times: 3 }]);
     const run = await batch(await promptsFile('prompts.jsonl', THREE));
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/0 generated, 0 already done, 3 failed/);
+    expect(run.stderr).toMatch(/Stopped at QuotaExceededError: every other prompt would meet it too\./);
+    expect(run.stderr).toMatch(/0 generated, 0 already done, [1-3] failed/);
   });
 
   it('refuses a bad prompts file before any request, naming the line and field', async () => {

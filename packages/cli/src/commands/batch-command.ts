@@ -38,7 +38,7 @@ import { shardOption } from '../shard-option.js';
 type BatchFlags = RequestFlags &
   ClientFlags &
   OutputFlags &
-  CostFlags & { concurrency: number; resume: boolean; shard?: Shard };
+  CostFlags & { concurrency?: number; resume: boolean; shard?: Shard };
 
 const EXAMPLES = `
 Examples:
@@ -102,6 +102,8 @@ async function dryRun(jobs: BatchJob[], flags: BatchFlags, ctx: CommandContext):
 
 function exitCode(report: BatchReport): number {
   if (report.aborted) return EXIT.interrupted;
+  // A wrong key (or no access, no quota) stopped the batch: its own code, whatever was done before it.
+  if (report.stoppedBy) return exitCodeFor(report.stoppedBy);
   if (report.failed === 0) return EXIT.ok;
   if (report.generated + report.skipped > 0) return EXIT.partial;
   return exitCodeFor(report.failures[0]?.error);
@@ -125,7 +127,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
       client: session.client,
       jobs,
       outDir: flags.out,
-      concurrency: flags.concurrency,
+      ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       skipExisting: flags.resume,
       ...(flags.maxCost === undefined ? {} : { maxCost: flags.maxCost }),
       ...(flags.fileName ? { fileName: flags.fileName } : {}),
@@ -166,6 +168,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
     for (const path of report.files) term.out(displayPath(path));
     const parts = [`${report.generated} generated`, `${report.skipped} already done`, `${report.failed} failed`];
     if (report.notStarted) parts.push(`${report.notStarted} not started`);
+    if (report.stoppedBy) term.info(`Stopped at ${report.stoppedBy.name}: every other prompt would meet it too.`);
     term.info(
       `${report.aborted ? 'Interrupted' : 'Done'}: ${report.total} prompt${report.total === 1 ? '' : 's'}` +
         (report.shard
@@ -184,7 +187,11 @@ export function batchCommand(ctx: CommandContext): Command {
   const command = new Command('batch')
     .description('generate many prompts from a .jsonl, .yaml or .txt file, resumably, with a progress bar')
     .argument('<file>', 'prompts file (.jsonl, .yaml/.yml, or one prompt a line)')
-    .option('-c, --concurrency <n>', 'prompts generated at once', integer(1, 64), 2)
+    .option(
+      '-c, --concurrency <n>',
+      "prompts under way at once (default 16; the client paces calls to the provider's rate limit)",
+      integer(1, 64),
+    )
     .option('--no-resume', 'regenerate prompts the manifest already holds')
     .option(
       '--shard <i/n>',

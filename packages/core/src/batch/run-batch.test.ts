@@ -149,6 +149,27 @@ describe('runBatch', () => {
     const onDisk = (await readdir(dir)).filter((f) => f !== 'manifest.json').sort();
     expect(manifest.entries.flatMap((e) => e.images.map((i) => i.file)).sort()).toEqual(onDisk);
   });
+
+  it('stops at a wrong key: what was not sent yet is not sent, and the report names the error', async () => {
+    failPrompt = '';
+    const refusing = await startTestServer((_req, res) =>
+      sendJson(res, 401, { error: { message: 'Invalid API key', type: 'invalid_api_key' } }),
+    );
+    const keyed = createPictorClient({ provider: 'sandbox', baseURL: `${refusing.url}/v1`, apiKey: 'wrong' });
+    try {
+      const many = parseBatchFile(Array.from({ length: 30 }, (_, i) => `prompt ${i}`).join('\n'), 'text');
+      const report = await runBatch({ client: keyed, jobs: many, outDir: dir });
+      expect(report.stoppedBy?.name).toBe('AuthenticationError');
+      expect(report.aborted).toBe(false); // stopped by the batch itself, not by its caller
+      // Only the calls the client let out before the first answer (its adaptive limit starts at 4) were sent.
+      expect(refusing.requests.length).toBeLessThanOrEqual(4);
+      expect(report.failed + report.notStarted).toBe(30);
+      expect(report.notStarted).toBeGreaterThanOrEqual(26);
+    } finally {
+      await keyed.close();
+      await refusing.close();
+    }
+  });
 });
 
 describe('runBatch edits and budgets', () => {

@@ -3,7 +3,15 @@ import { join, resolve } from 'node:path';
 import type { PictorClient } from '../client/client.js';
 import { createLimit } from '../client/concurrency-limit.js';
 import type { GenerateResult } from '../client/generate-images.js';
-import { AbortError, PictorError, ValidationError, type FieldIssue } from '../errors/index.js';
+import {
+  AbortError,
+  AuthenticationError,
+  PermissionDeniedError,
+  PictorError,
+  QuotaExceededError,
+  ValidationError,
+  type FieldIssue,
+} from '../errors/index.js';
 import { fileNamePatternProblem } from '../images/file-name.js';
 import { normalizeRequest, type NormalizedRequest } from '../request/image-request.js';
 import type { PictorWarning } from '../request/warnings.js';
@@ -53,7 +61,10 @@ export interface RunBatchOptions {
   jobs: BatchJob[];
   /** Folder for the images and its `manifest.json`. */
   outDir: string;
-  /** Prompts generated at once (each may itself be several calls). Default 2. */
+  /**
+   * Prompts under way at once (each may itself be several calls). Default 16: enough to keep the client's own limit
+   * busy, which decides how many calls are in flight (see the client's `concurrency` and `adaptiveConcurrency`).
+   */
   concurrency?: number;
   /** Skip a prompt whose complete generation the manifest already records (files present). Default true. */
   skipExisting?: boolean;
@@ -87,9 +98,14 @@ export interface BatchReport {
   skipped: number;
   /** Prompts with at least one failed image (`failed` and `partial` outcomes). */
   failed: number;
-  /** Prompts neither done nor failed because the batch was aborted. */
+  /** Prompts neither done nor failed because the batch was aborted or stopped. */
   notStarted: number;
   aborted: boolean;
+  /**
+   * The error that stopped the batch: one every other prompt would meet too (a wrong key, no access, no quota left),
+   * so the prompts after it were not sent.
+   */
+  stoppedBy: PictorError | undefined;
   /** Every prompt's fate, in job order. */
   outcomes: BatchOutcome[];
   /** Every image file of the batch, generated now or found from an earlier run, in job order. */
@@ -103,6 +119,17 @@ export interface BatchReport {
    * Action's summary, the CLI's counts) is about its own share, which a user reads as "this job's prompts".
    */
   otherShards: number;
+}
+
+const DEFAULT_CONCURRENCY = 16;
+
+/** Errors every other prompt would meet too (a wrong key, no access, no quota): the batch stops at the first. */
+function stopsTheBatch(error: PictorError): boolean {
+  return (
+    AuthenticationError.isInstance(error) ||
+    PermissionDeniedError.isInstance(error) ||
+    QuotaExceededError.isInstance(error)
+  );
 }
 
 /**
@@ -133,11 +160,14 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     error: undefined,
     warnings: [],
   }));
-  const limit = createLimit(options.concurrency ?? 2);
+  const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const stop = new AbortController();
+  let stoppedBy: PictorError | undefined;
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   await Promise.all(
     outcomes.map((outcome) =>
       limit(async () => {
-        if (options.signal?.aborted) return;
+        if (signal.aborted) return;
         const { position } = outcome;
         const job = jobs[position]!;
         const request = requests[position]!;
@@ -152,7 +182,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
           }
         }
         try {
-          const callOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(budget ? { budget } : {}) };
+          const callOptions = { signal, ...(budget ? { budget } : {}) };
           const result = edit
             ? await client.edit({ ...request, images: edit.images, mask: edit.mask }, callOptions)
             : await client.generate(request, callOptions);
@@ -164,9 +194,13 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
           options.onEvent?.({ type: 'saved', position, job, result, saved, outcome });
         } catch (error) {
           if (!PictorError.isInstance(error)) throw error;
-          if (AbortError.isInstance(error) && options.signal?.aborted) return;
+          if (AbortError.isInstance(error) && signal.aborted) return;
           outcome.status = 'failed';
           outcome.error = error;
+          if (stopsTheBatch(error) && !stoppedBy) {
+            stoppedBy = error;
+            stop.abort();
+          }
           options.onEvent?.({ type: 'failed', position, job, error, outcome });
         }
       }),
@@ -174,6 +208,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   );
   return {
     ...reportOf(outcomes, options.signal?.aborted ?? false, join(dir, MANIFEST_FILE)),
+    stoppedBy,
     shard,
     otherShards: jobs.length - outcomes.length,
   };
@@ -221,7 +256,7 @@ function reportOf(
   outcomes: BatchOutcome[],
   aborted: boolean,
   manifestPath: string,
-): Omit<BatchReport, 'shard' | 'otherShards'> {
+): Omit<BatchReport, 'shard' | 'otherShards' | 'stoppedBy'> {
   const count = (...statuses: BatchOutcome['status'][]) => outcomes.filter((o) => statuses.includes(o.status)).length;
   return {
     total: outcomes.length,
