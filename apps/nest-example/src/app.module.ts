@@ -1,14 +1,18 @@
 import { Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PictorModule } from '@pictor/nestjs';
 import { PictorHealthModule } from '@pictor/nestjs/health';
+import { PictorQueueModule } from '@pictor/nestjs/queue';
 import { ApiKeyGuard } from './api-key.guard.js';
+import { configFrom } from './config-from.js';
 import { HealthController } from './health.controller.js';
 import { ImageStore } from './image-store.js';
 import { ImagesController } from './images.controller.js';
+import { JobsController } from './jobs.controller.js';
+import { jobsEnabled, jobsOptionsFrom } from './jobs-options.js';
 import { PictorExceptionFilter } from './pictor-exception.filter.js';
 import { pictorOptionsFrom } from './pictor-options.js';
 import { StreamPageController } from './stream-page.controller.js';
@@ -23,20 +27,27 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [
-        // Only `env` is read: tests and main.ts say exactly which environment the app sees.
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validatePredefined: false,
-          skipProcessEnv: true,
-          load: [() => ({ ...env })],
-        }),
+        configFrom(env),
         PictorModule.forRootAsync({ inject: [ConfigService], useFactory: pictorOptionsFrom }),
         ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: throttlerOptionsFrom }),
         TerminusModule,
         PictorHealthModule,
+        // Jobs only with Redis configured; its worker uses the client above.
+        ...(jobsEnabled(env)
+          ? [
+              PictorQueueModule.forRootAsync({
+                inject: [ConfigService],
+                useFactory: (c: ConfigService) => jobsOptionsFrom(c),
+              }),
+            ]
+          : []),
       ],
-      controllers: [ImagesController, HealthController, StreamPageController],
+      controllers: [
+        ImagesController,
+        HealthController,
+        StreamPageController,
+        ...(jobsEnabled(env) ? [JobsController] : []),
+      ],
       providers: [
         {
           provide: ImageStore,
