@@ -9,6 +9,7 @@ import { editCommand } from './commands/edit-command.js';
 import { generateCommand } from './commands/generate-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { sandboxCommand } from './commands/sandbox-command.js';
+import { workerCommand } from './commands/worker-command.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { hideOptionValues } from './hide-option-values.js';
 import { reportError } from './report-error.js';
@@ -29,6 +30,8 @@ Examples:
   $ pictor manifest merge images shard-1 shard-2 shard-3 shard-4     # join the shards' folders
   $ pictor models --provider together
   $ pictor sandbox --port 8787
+  $ pictor batch prompts.jsonl --queue redis://127.0.0.1:6379 --wait   # queued for pictor worker
+  $ pictor worker --queue redis://127.0.0.1:6379 --out ./images      # on every machine
 
 Environment:
   TOGETHER_API_KEY, OPENAI_API_KEY, R9S_API_KEY, AI_STATS_API_KEY   key of each provider
@@ -67,6 +70,7 @@ export function createProgram(ctx: CommandContext): Command {
     manifestCommand,
     modelsCommand,
     sandboxCommand,
+    workerCommand,
   ]) {
     program.addCommand(make(ctx).exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError());
   }

@@ -34,11 +34,20 @@ import { openClient } from '../open-client.js';
 import { integer } from '../parse-number.js';
 import { readPromptsFile } from '../read-prompts-file.js';
 import { shardOption } from '../shard-option.js';
+import { redisUrl, type RedisTarget } from '../redis-url.js';
+import { queueBatch } from './queue-batch.js';
 
 type BatchFlags = RequestFlags &
   ClientFlags &
   OutputFlags &
-  CostFlags & { concurrency?: number; resume: boolean; shard?: Shard };
+  CostFlags & {
+    concurrency?: number;
+    resume: boolean;
+    shard?: Shard;
+    queue?: RedisTarget;
+    queueName?: string;
+    wait?: boolean;
+  };
 
 const EXAMPLES = `
 Examples:
@@ -113,6 +122,7 @@ async function batch(file: string, flags: BatchFlags, ctx: CommandContext): Prom
   const { term } = ctx;
   ctx.errorContext.json = flags.json;
   const jobs = parseBatchFile(await readPromptsFile(file), batchFormatOf(file), requestFromFlags(flags));
+  if (flags.queue) return queueBatch(jobs, { ...flags, queue: flags.queue }, ctx);
   if (flags.dryRun) return dryRun(jobs, flags, ctx);
   const session = await openClient(flags, ctx);
   const interrupt = interruptSignal(term, 'finishing what is saved, starting nothing new');
@@ -197,7 +207,15 @@ export function batchCommand(ctx: CommandContext): Command {
       '--shard <i/n>',
       "run only this machine's share of the prompts, split by manifest key (e.g. 2/4)",
       shardOption,
-    );
+    )
+    .optionsGroup('Queue options:')
+    .option(
+      '--queue <redis-url>',
+      'queue the prompts on this Redis for pictor worker instead of running them',
+      redisUrl,
+    )
+    .option('--queue-name <name>', 'the queue (default pictor)')
+    .option('--wait', 'with --queue: show progress until every prompt is done; exit non-zero if one failed');
   addRequestOptions(command);
   addCostOptions(command);
   addClientOptions(command);
