@@ -80,9 +80,11 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
   /** The smoothed round trip (send to headers), in ms; undefined until the first answer. */
   let roundTrip: number | undefined;
   /**
-   * Tokens of the pace (slow start or learned): up to two, so the part of a token a late timer adds is kept, not
-   * lost (it would slow the rate by a per cent or two).
+   * Tokens of the pace. A learned rate keeps up to two, so the part of a token a late timer adds is kept, not lost
+   * (it would slow the rate by a per cent or two). The slow start keeps up to its first round's calls: after a pause
+   * as many go at once as went at the very start, and no more.
    */
+  const initial = Math.min(options.initial ?? 4, max);
   let paceTokens = 1;
   let pacedAt = 0;
   const waiting: Array<() => void> = [];
@@ -121,7 +123,8 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
   /** How long a request must wait for the pace's token (0: it may go). */
   const paceWait = (now: number): number => {
     const rate = pace();
-    if (rate !== undefined) paceTokens = Math.min(2, paceTokens + (now - pacedAt) * rate);
+    const most = learnedRate === undefined ? Math.max(2, initial) : 2;
+    if (rate !== undefined) paceTokens = Math.min(most, paceTokens + (now - pacedAt) * rate);
     pacedAt = now;
     return rate === undefined || paceTokens >= 1 ? 0 : Math.ceil((1 - paceTokens) / rate);
   };
