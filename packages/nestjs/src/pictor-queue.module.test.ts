@@ -186,6 +186,28 @@ describe('PictorQueueModule', () => {
     }
   });
 
+  it('on shutdown, finishes the job its worker is running before the app closes', async () => {
+    const slow = await startSandbox({ port: 0, apiKey: API_KEY, latencyMs: 300 });
+    try {
+      const client = { ...together(), baseURL: slow.urls.together };
+      const worker = await boot(PictorQueueModule.forRoot({ ...queueOptions({ client }), queueName }));
+      const jobs = worker.get(PictorJobsService);
+      const { id } = await jobs.enqueue(REQUEST);
+      while ((await jobs.get(id))?.state !== 'active') await sleep(10);
+      await worker.close();
+      apps.splice(apps.indexOf(worker), 1);
+
+      const api = await boot(
+        PictorQueueModule.forRoot({ ...queueOptions({ client: together(), processor: false }), queueName }),
+      );
+      const status = await api.get(PictorJobsService).get(id);
+      expect(status?.state).toBe('completed');
+      expect(await exists(join(outDir, status!.result!.images[0]!.file))).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('takes its options from forRootAsync (useFactory, useClass) and stores the queue-wide limits in Redis', async () => {
     @Injectable()
     class QueueConfig implements PictorQueueOptionsFactory {
