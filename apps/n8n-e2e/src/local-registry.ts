@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './ensure-n8n.js';
 
 /** The packages `changeset publish` releases, in dependency order. */
-export const PUBLISHED_PACKAGES = ['core', 'sandbox', 'cli', 'nestjs', 'n8n-nodes-pictor'];
+export const PUBLISHED_PACKAGES = ['core', 'sandbox', 'queue', 'cli', 'nestjs', 'n8n-nodes-pictor'];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

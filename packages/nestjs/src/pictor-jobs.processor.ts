@@ -2,7 +2,6 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { PICTOR_WORKER_LIMITER, processPictorJob, type PictorJobData, type PictorJobResult } from '@pictor/queue';
 import type { Job } from 'bullmq';
-import { asPictorJob } from './as-pictor-queue.js';
 import type { PictorQueueModuleOptions } from './interfaces/pictor-queue-module-options.interface.js';
 import type { PictorQueueClient } from './pictor-queue-client.js';
 
@@ -23,7 +22,7 @@ export class PictorJobsProcessor extends WorkerHost implements OnModuleDestroy {
   }
 
   process(job: Job<PictorJobData>, _token?: string, signal?: AbortSignal): Promise<PictorJobResult> {
-    return processPictorJob(asPictorJob(job), {
+    return processPictorJob(job, {
       client: this.pictor.client,
       outDir: this.outDir,
       rateLimit: (ms: number) => this.worker.rateLimit(ms),

@@ -8,7 +8,6 @@ import {
   type PictorJobResult,
 } from '@pictor/queue';
 import type { JobState, Queue } from 'bullmq';
-import { asPictorQueue } from './as-pictor-queue.js';
 import type { PictorQueueModuleOptions } from './interfaces/pictor-queue-module-options.interface.js';
 import type { PictorQueueClient } from './pictor-queue-client.js';
 
@@ -49,7 +48,7 @@ export class PictorJobsService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const { globalConcurrency, rateLimit } = this.options;
     if (globalConcurrency !== undefined || rateLimit !== undefined)
-      await configurePictorQueue(asPictorQueue(this.queue), { globalConcurrency, rateLimit });
+      await configurePictorQueue(this.queue, { globalConcurrency, rateLimit });
   }
 
   /**
@@ -57,7 +56,7 @@ export class PictorJobsService implements OnModuleInit {
    * Enqueuing a request already queued, running or done answers its job with `existing: true`.
    */
   async enqueue(request: ImageRequest): Promise<EnqueuedPictorJob> {
-    const { added, jobIds } = await enqueuePictorJobs(asPictorQueue(this.queue), [request], {
+    const { added, jobIds } = await enqueuePictorJobs(this.queue, [request], {
       client: this.pictor.client,
     }).catch((error: unknown) => {
       // The issues of a list name the position (`0.prompt`); this is one request, so its fields are its own.
