@@ -56,7 +56,14 @@ afterAll(async () => {
 
 describe('the packages on a local npm registry', () => {
   it('publishes every package with its workspace dependencies pinned to released versions', () => {
-    for (const name of ['@pictor/core', '@pictor/sandbox', '@pictor/queue', '@pictor/cli', '@pictor/nestjs', PACKAGE_NAME]) {
+    for (const name of [
+      '@pictor/core',
+      '@pictor/sandbox',
+      '@pictor/queue',
+      '@pictor/cli',
+      '@pictor/nestjs',
+      PACKAGE_NAME,
+    ]) {
       const meta = JSON.parse(registry.npm(['view', name, '--json'], REPO_TMP)) as {
         name: string;
         dependencies?: Record<string, string>;
