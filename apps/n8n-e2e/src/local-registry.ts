@@ -1,26 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@pictor/queue/testing';
 import { REPO_ROOT } from './ensure-n8n.js';
 
 /** The packages `changeset publish` releases, in dependency order. */
 export const PUBLISHED_PACKAGES = ['core', 'sandbox', 'queue', 'cli', 'nestjs', 'n8n-nodes-pictor'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A real npm registry (Verdaccio) on 127.0.0.1 with a throwaway storage and no uplink: what it serves is what we

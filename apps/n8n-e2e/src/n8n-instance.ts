@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { N8nProcess } from './n8n-process.js';
+import { freePort } from '@pictor/queue/testing';
 
 /** What `n8n <command>` printed, and how it ended. */
 export interface CommandResult {
@@ -54,16 +54,6 @@ const QUIET_ENV = {
 };
 
 const COMMAND_TIMEOUT_MS = 170_000;
-
-/** A port free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 /**
  * Parses `n8n execute --rawOutput`: log lines first, then the execution as `JSON.stringify(data, null, 2)` from

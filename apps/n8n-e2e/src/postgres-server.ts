@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { freePort, untilOutput } from '@pictor/queue/testing';
 import { REPO_ROOT } from './ensure-n8n.js';
 
 /** A PostgreSQL server of the tests' own: loopback only, trust authentication, a throwaway folder. */
@@ -31,43 +31,12 @@ function postgresBinDir(): string {
     .pop() as string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user, who owns the folder. */
 function asServerUser(dir: string): string[] {
   if (process.getuid?.() !== 0) return [];
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   chownSync(dir, id('-u'), id('-g'));
   return ['runuser', '-u', 'postgres', '--'];
-}
-
-/** Resolves once the server says it accepts connections; rejects with what it printed if it exits first. */
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('ready to accept connections')) {
-        child.stderr?.off('data', onData);
-        child.off('exit', onExit);
-        child.stderr?.resume();
-        resolve();
-      }
-    };
-    const onExit = (code: number | null) => reject(new Error(`postgres exited (${code}): ${output.slice(-800)}`));
-    child.stderr?.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', reject);
-  });
 }
 
 /** Ends the server's process group: SIGINT is PostgreSQL's fast shutdown; SIGKILL if it outlives 30 s. */
@@ -114,7 +83,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     const killOnExit = () => process.kill(-(child.pid as number), 'SIGKILL');
     process.once('exit', killOnExit);
     try {
-      await ready(child);
+      await untilOutput(child, 'stderr', 'ready to accept connections', 'postgres');
     } catch (error) {
       process.off('exit', killOnExit);
       await stopGroup(child);

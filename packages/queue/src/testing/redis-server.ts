@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, untilOutput } from './child-process.js';
 
 /** A redis-server of the tests' own: loopback only, nothing saved, a throwaway folder. */
 export interface RedisServer {
@@ -16,37 +16,6 @@ export interface RedisServer {
 export interface StartRedisOptions {
   /** The redis-server binary; default `redis-server` on PATH (scripts/ensure-redis.sh installs Debian's). */
   binary?: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once the server says it accepts connections; rejects with what it printed if it exits first. */
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        child.stdout?.off('data', onData);
-        child.off('exit', onExit);
-        child.stdout?.resume();
-        resolve();
-      }
-    };
-    const onExit = (code: number | null) => reject(new Error(`redis-server exited (${code}): ${output.slice(-500)}`));
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', reject);
-  });
 }
 
 /**
@@ -67,7 +36,7 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     try {
-      await ready(child);
+      await untilOutput(child, 'stdout', 'Ready to accept connections', 'redis-server');
     } catch (error) {
       process.off('exit', killOnExit);
       lastError = error;
