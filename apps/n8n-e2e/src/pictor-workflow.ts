@@ -15,37 +15,6 @@ export interface PictorWorkflowOptions {
   continueOnFail?: boolean;
 }
 
-/** Manual Trigger → Pictor, with a fixed id so `n8n execute --id` can run it. */
-export function pictorWorkflow(options: PictorWorkflowOptions) {
-  return {
-    id: options.id,
-    name: `Pictor ${options.id}`,
-    active: false,
-    settings: {},
-    nodes: [
-      {
-        id: `${options.id}-trigger`,
-        name: 'Manual',
-        type: 'n8n-nodes-base.manualTrigger',
-        typeVersion: 1,
-        position: [0, 0],
-        parameters: {},
-      },
-      {
-        id: `${options.id}-pictor`,
-        name: 'Pictor',
-        type: options.nodeType,
-        typeVersion: 1,
-        position: [240, 0],
-        parameters: options.parameters,
-        credentials: { pictorApi: { id: options.credentialId, name: `Pictor ${options.credentialId}` } },
-        ...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
-      },
-    ],
-    connections: { Manual: { main: [[{ node: 'Pictor', type: 'main', index: 0 }]] } },
-  };
-}
-
 /** One Pictor node of a pipeline: its name in the workflow and its parameters. */
 export interface PictorStep {
   name: string;
@@ -61,9 +30,18 @@ export interface PictorPipelineOptions {
   steps: PictorStep[];
 }
 
-/** Manual Trigger → Pictor → Pictor …, e.g. a generation whose images an edit then changes. */
-export function pictorPipeline(options: PictorPipelineOptions) {
-  const names = ['Manual', ...options.steps.map((step) => step.name)];
+type TriggerNode = { id: string; name: string; type: string; typeVersion: number; parameters: Record<string, unknown> };
+
+const manualTrigger = (id: string): TriggerNode => ({
+  id: `${id}-trigger`,
+  name: 'Manual',
+  type: 'n8n-nodes-base.manualTrigger',
+  typeVersion: 1,
+  parameters: {},
+});
+
+/** A trigger, then Pictor nodes in a row, each fed the items of the one before it. */
+function chain(trigger: TriggerNode, options: PictorPipelineOptions) {
   const nodes = options.steps.map((step, index) => ({
     id: `${options.id}-${index}`,
     name: step.name,
@@ -74,6 +52,7 @@ export function pictorPipeline(options: PictorPipelineOptions) {
     credentials: { pictorApi: { id: options.credentialId, name: `Pictor ${options.credentialId}` } },
     ...(step.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
   }));
+  const names = [trigger.name, ...options.steps.map((step) => step.name)];
   const connections = Object.fromEntries(
     names.slice(0, -1).map((from, index) => [from, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
   );
@@ -82,19 +61,20 @@ export function pictorPipeline(options: PictorPipelineOptions) {
     name: `Pictor ${options.id}`,
     active: false,
     settings: {},
-    nodes: [
-      {
-        id: `${options.id}-trigger`,
-        name: 'Manual',
-        type: 'n8n-nodes-base.manualTrigger',
-        typeVersion: 1,
-        position: [0, 0],
-        parameters: {},
-      },
-      ...nodes,
-    ],
+    nodes: [{ ...trigger, position: [0, 0] }, ...nodes],
     connections,
   };
+}
+
+/** Manual Trigger → Pictor, with a fixed id so `n8n execute --id` can run it. */
+export function pictorWorkflow(options: PictorWorkflowOptions) {
+  const step = { name: 'Pictor', parameters: options.parameters, continueOnFail: options.continueOnFail ?? false };
+  return chain(manualTrigger(options.id), { ...options, steps: [step] });
+}
+
+/** Manual Trigger → Pictor → Pictor …, e.g. a generation whose images an edit then changes. */
+export function pictorPipeline(options: PictorPipelineOptions) {
+  return chain(manualTrigger(options.id), options);
 }
 
 export interface PictorWebhookWorkflowOptions {
@@ -111,38 +91,20 @@ export interface PictorWebhookWorkflowOptions {
  * trigger that n8n in queue mode hands to a worker (unlike `n8n execute`, which always runs in its own process).
  */
 export function pictorWebhookWorkflow(options: PictorWebhookWorkflowOptions) {
-  return {
-    id: options.id,
-    name: `Pictor ${options.id}`,
-    active: false,
-    settings: {},
-    nodes: [
-      {
-        id: `${options.id}-webhook`,
-        name: 'Webhook',
-        type: 'n8n-nodes-base.webhook',
-        typeVersion: 2,
-        position: [0, 0],
-        webhookId: randomUUID(),
-        parameters: {
-          httpMethod: 'POST',
-          path: options.path,
-          responseMode: 'lastNode',
-          responseData: 'firstEntryBinary',
-          responseBinaryPropertyName: 'data',
-          options: {},
-        },
-      },
-      {
-        id: `${options.id}-pictor`,
-        name: 'Pictor',
-        type: options.nodeType,
-        typeVersion: 1,
-        position: [240, 0],
-        parameters: options.parameters,
-        credentials: { pictorApi: { id: options.credentialId, name: `Pictor ${options.credentialId}` } },
-      },
-    ],
-    connections: { Webhook: { main: [[{ node: 'Pictor', type: 'main', index: 0 }]] } },
+  const webhook = {
+    id: `${options.id}-webhook`,
+    name: 'Webhook',
+    type: 'n8n-nodes-base.webhook',
+    typeVersion: 2,
+    webhookId: randomUUID(),
+    parameters: {
+      httpMethod: 'POST',
+      path: options.path,
+      responseMode: 'lastNode',
+      responseData: 'firstEntryBinary',
+      responseBinaryPropertyName: 'data',
+      options: {},
+    },
   };
+  return chain(webhook, { ...options, steps: [{ name: 'Pictor', parameters: options.parameters }] });
 }
