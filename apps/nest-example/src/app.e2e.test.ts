@@ -5,7 +5,7 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 import { bootstrap } from './bootstrap.js';
 
 const API_KEY = 'nest-e2e-right-key-7d2e91';

@@ -12,13 +12,12 @@ import { HealthController } from './health.controller.js';
 import { ImageStore } from './image-store.js';
 import { ImagesController } from './images.controller.js';
 import { JobsController } from './jobs.controller.js';
+import type { Env } from './env.js';
 import { jobsEnabled, jobsOptionsFrom } from './jobs-options.js';
 import { PictorExceptionFilter } from './pictor-exception.filter.js';
 import { pictorOptionsFrom } from './pictor-options.js';
 import { StreamPageController } from './stream-page.controller.js';
 import { throttlerOptionsFrom } from './throttler-options.js';
-
-export type Env = Record<string, string | undefined>;
 
 @Module({})
 export class AppModule implements OnApplicationShutdown {

@@ -1,7 +1,8 @@
 import { Logger, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule, type Env } from './app.module.js';
+import { AppModule } from './app.module.js';
+import type { Env } from './env.js';
 import { cleanLogger } from './clean-logger.js';
 import { jsonOnly } from './json-only.middleware.js';
 import { listenAddressFrom } from './listen-address.js';

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bootOpenAiApp, captureLogs } from './__fixtures__/openai-app.js';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 import { bootstrap } from './bootstrap.js';
 
 // Cost, the dry run and the app's budget through the real HTTP app. The sandbox is priced as Together: one

@@ -1,7 +1,7 @@
 import type { ConfigService } from '@nestjs/config';
 import { ValidationError, type FieldIssue } from '@pictor/core';
 import type { PictorQueueModuleOptions } from '@pictor/nestjs/queue';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 
 /** Whether the configuration asks for the job queue (`PICTOR_REDIS_URL` set): `POST /jobs`, `GET /jobs/:id`. */
 export function jobsEnabled(env: Env): boolean {

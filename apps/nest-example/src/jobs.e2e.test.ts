@@ -7,7 +7,7 @@ import { startRedisServer, type RedisServer } from '@pictor/queue/testing';
 import { startSandbox, type Sandbox } from '@pictor/sandbox';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 import { bootstrap } from './bootstrap.js';
 import { bootstrapWorker } from './worker-bootstrap.js';
 

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { ValidationError, type FieldIssue } from '@pictor/core';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bootOpenAiApp, captureLogs } from './__fixtures__/openai-app.js';
 import { readEvents, type ServerSentEvent } from './__fixtures__/read-events.js';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 
 const API_KEY = 'nest-stream-provider-key-c07e';
 

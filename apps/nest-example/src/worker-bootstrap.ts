@@ -1,6 +1,6 @@
 import { Logger, type INestApplicationContext, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 import { cleanLogger } from './clean-logger.js';
 import { WorkerModule } from './worker.module.js';
 

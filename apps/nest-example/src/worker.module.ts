@@ -2,7 +2,7 @@ import { Logger, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { ConfigService } from '@nestjs/config';
 import { PictorModule } from '@pictor/nestjs';
 import { PictorQueueModule } from '@pictor/nestjs/queue';
-import type { Env } from './app.module.js';
+import type { Env } from './env.js';
 import { configFrom } from './config-from.js';
 import { jobsOptionsFrom } from './jobs-options.js';
 import { pictorOptionsFrom } from './pictor-options.js';

@@ -1,6 +1,6 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { Sandbox } from '@pictor/sandbox';
-import type { Env } from '../app.module.js';
+import type { Env } from '../env.js';
 import { bootstrap } from '../bootstrap.js';
 
 /** Every line an app logs, whatever its level, kept in `lines`. */
