@@ -1,6 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { PICTOR_WORKER_LIMITER, processPictorJob, type PictorJobData, type PictorJobResult } from '@pictor/queue';
+import { pictorWorkerLimiter, processPictorJob, type PictorJobData, type PictorJobResult } from '@pictor/queue';
 import type { Job } from 'bullmq';
 import type { PictorQueueModuleOptions } from './interfaces/pictor-queue-module-options.interface.js';
 import type { PictorQueueClient } from './pictor-queue-client.js';
@@ -55,10 +55,11 @@ export function createPictorJobsProcessor(
   client: PictorQueueClient,
 ): PictorJobsProcessor {
   class QueueProcessor extends PictorJobsProcessor {}
-  // The limiter never limits by itself: BullMQ honours `worker.rateLimit` (what a 429 sets) only with one.
+  // BullMQ honours `worker.rateLimit` (what a 429 sets) only with a limiter, and measures a global rate limit's
+  // window by the worker's own: the module's rate limit, else one that never limits by itself.
   Processor(
     { name: queueName, configKey },
-    { concurrency: options.concurrency ?? 1, limiter: PICTOR_WORKER_LIMITER, maxStalledCount: 3 },
+    { concurrency: options.concurrency ?? 1, limiter: pictorWorkerLimiter(options.rateLimit), maxStalledCount: 3 },
   )(QueueProcessor);
   return new QueueProcessor(client, options.outDir);
 }

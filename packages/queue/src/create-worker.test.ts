@@ -178,4 +178,30 @@ describe('createPictorWorker', () => {
       rateLimit: null,
     });
   });
+
+  it("holds a global rate limit in its own window: each worker is given it (BullMQ measures the window by the worker's)", async () => {
+    const s = (setup = await queueSetup());
+    const { rateLimit } = await configurePictorQueue(s.queue, { rateLimit: { max: 2, duration: 300 } });
+    const { jobIds } = await enqueuePictorJobs(
+      s.queue,
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((prompt) => ({ prompt })),
+      { client: s.client },
+    );
+    for (let i = 0; i < 2; i++) {
+      const worker = createPictorWorker({ connection: s.connection, client: s.client, outDir: s.outDir, rateLimit });
+      expect(worker.opts.limiter).toEqual({ max: 2, duration: 300 }); // not the 1 s window of PICTOR_WORKER_LIMITER
+      workers.push(worker);
+    }
+    await settled(s, jobIds);
+    // As the queue recorded them, across both workers: a window opens at a start and lasts 300 ms (BullMQ's fixed
+    // window), and none holds more than two starts.
+    const starts = (await jobs(s, jobIds)).map((job) => job.processedOn!).sort((a, b) => a - b);
+    const windows: number[][] = [];
+    for (const start of starts) {
+      const open = windows.at(-1);
+      if (open && start < open[0]! + 300) open.push(start);
+      else windows.push([start]);
+    }
+    expect(Math.max(...windows.map((w) => w.length))).toBeLessThanOrEqual(2);
+  });
 });

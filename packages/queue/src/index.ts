@@ -13,5 +13,10 @@ export {
 } from './enqueue-jobs.js';
 export { processPictorJob, type PictorJobContext } from './process-job.js';
 export { queueErrorFor, DEFAULT_RATE_LIMIT_MS } from './job-errors.js';
-export { createPictorWorker, PICTOR_WORKER_LIMITER, type PictorWorkerOptions } from './create-worker.js';
+export {
+  createPictorWorker,
+  PICTOR_WORKER_LIMITER,
+  pictorWorkerLimiter,
+  type PictorWorkerOptions,
+} from './create-worker.js';
 export { configurePictorQueue, type PictorQueueLimits } from './configure-queue.js';

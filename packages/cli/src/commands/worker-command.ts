@@ -46,9 +46,11 @@ async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promise<numbe
   // The queue retries (a 429 pauses every worker): the client itself retries nothing unless --retries says so.
   const session = await openClient({ ...flags, retries: flags.retries ?? 0 }, ctx);
   const connection = { url: flags.queue.url };
-  if (flags.globalConcurrency !== undefined || flags.rateLimit !== undefined) {
-    const queue = new Queue(queueName, { connection });
-    try {
+  // The queue's limits, set here when asked: the worker needs its rate limit too (BullMQ measures the window by it).
+  const queue = new Queue(queueName, { connection });
+  let rateLimit: { max: number; duration: number } | null;
+  try {
+    if (flags.globalConcurrency !== undefined || flags.rateLimit !== undefined) {
       const limits = await configurePictorQueue(queue, {
         ...(flags.globalConcurrency === undefined ? {} : { globalConcurrency: flags.globalConcurrency }),
         ...(flags.rateLimit === undefined ? {} : { rateLimit: flags.rateLimit }),
@@ -57,9 +59,10 @@ async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promise<numbe
         `Queue limits for every worker: ${limits.globalConcurrency ?? 'no'} jobs at once, ` +
           (limits.rateLimit ? `${limits.rateLimit.max} started per ${limits.rateLimit.duration} ms` : 'no rate limit'),
       );
-    } finally {
-      await queue.close();
     }
+    rateLimit = await queue.getGlobalRateLimit();
+  } finally {
+    await queue.close();
   }
   const worker = createPictorWorker({
     connection,
@@ -67,6 +70,7 @@ async function runWorker(flags: WorkerFlags, ctx: CommandContext): Promise<numbe
     client: session.client,
     outDir,
     concurrency: flags.concurrency,
+    rateLimit,
   });
   let lastError = '';
   worker.on('error', (error) => {
