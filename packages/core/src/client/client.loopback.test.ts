@@ -70,7 +70,9 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       expect(error).toBeInstanceOf(TimeoutError);
       expect((error as TimeoutError).message).toMatch(/response headers .* 150 ms/);
       expect((error as TimeoutError).attempts).toBe(2);
-      expect(s.requests).toHaveLength(2);
+      // The retry's 150 ms may run out before a loaded machine even hands its request to the server.
+      expect(s.requests.length).toBeGreaterThanOrEqual(1);
+      expect(s.requests.length).toBeLessThanOrEqual(2);
     });
 
     it('gives up on a body that stalls mid-way (body timeout)', async () => {
