@@ -30,7 +30,7 @@ async function walk(clock: ReturnType<typeof fakeClock>, ms: number): Promise<vo
 }
 
 /** Tasks that send a request (admitted by the limit, as every request of core is) and finish when told. */
-function tasks(limit?: { admit(): Promise<void> }) {
+function tasks(limit?: { admit(): Promise<void> | undefined }) {
   const open: Array<() => void> = [];
   let started = 0;
   return {
@@ -56,7 +56,10 @@ function tasks(limit?: { admit(): Promise<void> }) {
 const ok = { status: 200, headers: {} };
 
 /** `n` calls that each send one request (admitted by the limit) and are answered at once; counts those sent. */
-function requests(limit: { admit(): Promise<void> } & (<T>(task: () => Promise<T>) => Promise<T>), n: number) {
+function requests(
+  limit: { admit(): Promise<void> | undefined } & (<T>(task: () => Promise<T>) => Promise<T>),
+  n: number,
+) {
   const sent = { count: 0 };
   for (let i = 0; i < n; i++)
     void limit(async () => {

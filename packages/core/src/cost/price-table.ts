@@ -86,11 +86,30 @@ function score(entry: PriceEntry, provider: ProviderName, model: string): number
   return ids.includes(want) ? 10_000 : 0;
 }
 
+/** Matches found, per user table and defaults table: every call looks its price up, most with the same model. */
+const found = new WeakMap<readonly PriceEntry[], WeakMap<readonly PriceEntry[], Map<string, PriceEntry | null>>>();
+
 /**
  * The price of a model: the best match in `own` (the user's), else in `defaults`. Undefined when nobody knows:
  * the cost is then "unknown", never 0.
  */
 export function priceFor(
+  provider: ProviderName,
+  model: string,
+  own: readonly PriceEntry[],
+  defaults: readonly PriceEntry[],
+): PriceEntry | undefined {
+  let byDefaults = found.get(own);
+  if (!byDefaults) found.set(own, (byDefaults = new WeakMap()));
+  let byModel = byDefaults.get(defaults);
+  if (!byModel) byDefaults.set(defaults, (byModel = new Map()));
+  const key = `${provider}\n${model}`;
+  let entry = byModel.get(key);
+  if (entry === undefined) byModel.set(key, (entry = match(provider, model, own, defaults) ?? null));
+  return entry ?? undefined;
+}
+
+function match(
   provider: ProviderName,
   model: string,
   own: readonly PriceEntry[],

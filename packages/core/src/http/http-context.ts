@@ -19,7 +19,7 @@ export interface HttpContext {
   /** Told of every API answer's status, headers and time to headers (the adaptive concurrency limit reads them). */
   observe?: ((answer: { status: number; headers: Record<string, string>; latencyMs?: number }) => void) | undefined;
   /** Waits until the provider's allowance lets a request go (the adaptive limit's pacing); every attempt asks. */
-  admit?: ((signal?: AbortSignal) => Promise<void>) | undefined;
+  admit?: ((signal?: AbortSignal) => Promise<void> | undefined) | undefined;
 }
 
 /** Resolves after `ms`, or rejects as soon as `signal` fires. */

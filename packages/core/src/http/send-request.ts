@@ -58,7 +58,8 @@ export async function sendRequest(
   const href = ctx.baseURL + input.path;
   const url = displayOf(href);
   try {
-    await ctx.admit?.(input.signal);
+    const admitted = ctx.admit?.(input.signal);
+    if (admitted) await admitted;
     const sentAt = ctx.now();
     const res = await ctx.transport.send({
       method: input.method,
