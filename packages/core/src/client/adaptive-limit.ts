@@ -75,6 +75,8 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
   /** What the answers so far say of the refill rate: at least `refillLow`, at most `refillHigh` per ms. */
   let refillLow = 0;
   let refillHigh = Number.POSITIVE_INFINITY;
+  /** When the latest requests were admitted, oldest first (at most the last 1,024). */
+  const sent: number[] = [];
   let updatedAt = 0;
   /** The rate learned from 429s, in requests per ms (undefined: none yet), and how fast it probes upward. */
   let learnedRate: number | undefined;
@@ -156,6 +158,8 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     const now = options.now();
     const wait = Math.max(pausedUntil - now, tokenWait(now), paceWait(now));
     if (wait > 0) return wait;
+    sent.push(now);
+    if (sent.length > 1_024) sent.splice(0, 512);
     if (tokens !== undefined) tokens -= 1;
     if (pace() !== undefined) paceTokens -= 1;
     return 0;
@@ -216,10 +220,16 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
         else [refillLow, refillHigh] = [Math.max(refillLow, low), Math.min(refillHigh, high)];
         refillPerMs = refillLow > 0 ? (refillLow + refillHigh) / 2 : refillHigh;
       }
-      // The provider counted when the request arrived, a round trip ago, and the bucket has refilled since; our own
-      // count knows of requests on their way that it has not counted yet: the lower one wins.
-      const then = Math.min(capacity, info.remaining + (latencyMs ?? 0) * refillPerMs);
-      tokens = tokens === undefined ? then : Math.min(tokens, then);
+      if (latencyMs === undefined) tokens = tokens === undefined ? info.remaining : Math.min(tokens, info.remaining);
+      else {
+        // The provider counted when the request arrived, a round trip ago: since then its bucket has refilled, and
+        // every request sent after this one has taken a token (or will, on arrival). (The bucket's cap holds for
+        // what is left, not for what flowed through it meanwhile.)
+        const since = now - latencyMs;
+        let after = sent.length;
+        while (after > 0 && (sent[after - 1] as number) > since) after--;
+        tokens = Math.min(capacity, info.remaining + latencyMs * refillPerMs - (sent.length - after));
+      }
     }
     if (status === 429 && refillPerMs > 0) tokens = Math.min(tokens ?? 0, 0);
     // The bucket the headers describe paces every request: concurrency need not hold anything back.
