@@ -217,9 +217,9 @@ function report(
       `stand-in's rate-limit headers). In front of it a loopback proxy (\`src/counting-proxy.ts\`) counts every answer by ` +
       `key and status and gives each call a latency drawn from a seeded uniform ${minMs}–${maxMs} ms (\`x-sandbox-latency-ms\`). ` +
       `Each client runs ${setup.total} prompts (n = 1, 256×256) in a process of its own, as its users write it, after one ` +
-      `warm-up prompt on another key; a fresh sandbox and key per run, one run each. The two clients held to one or two ` +
-      `calls in flight run the first ${setup.short} prompts (they never meet the limit, so their rate does not depend on the ` +
-      `batch size). Images/s counts images in hand over the wall time; the ceiling is ${ceiling}/s (no client can do better ` +
+      `warm-up prompt on another key; a fresh sandbox and key per run, one run each. The sequential loop (one call in ` +
+      `flight) runs the first ${setup.short} prompts (it never meets the limit, so its rate does not depend on the batch ` +
+      `size). Images/s counts images in hand over the wall time; the ceiling is ${ceiling}/s (no client can do better ` +
       `than ${RATE_LIMIT.capacity} + ${ceiling}/s·t calls started, plus the last call's latency). Peak RSS is the whole ` +
       `client process (worker-thread sampler), and above its RSS after the warm-up and a GC. MB = 10^6 bytes.`,
     head: [
