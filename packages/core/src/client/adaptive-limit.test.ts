@@ -237,21 +237,30 @@ describe('adaptive concurrency', () => {
     limit.observe({ ...ok, latencyMs: 500 });
     limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0' } }); // 9 / 0.5 s × 60%: 10.8 a second
     while (first.running > 0) first.finish();
-    /** Requests sent in one second of the fake clock, after those of earlier seconds are out. */
-    const perSecond = async (): Promise<number> => {
+    /**
+     * Requests sent in one second of the fake clock, after those of earlier seconds are out; `atEnd` runs at the end
+     * of that second, while the pace still holds requests back.
+     */
+    const perSecond = async (atEnd?: () => void): Promise<number> => {
       const sent = requests(limit, 40);
       await walk(clock, 1_000);
       const count = sent.count;
+      atEnd?.();
       await walk(clock, 5_000);
       return count;
     };
+    const refused = () => limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0' } });
     expect(await perSecond()).toBe(10);
     for (let i = 0; i < 100; i++) limit.observe(ok); // 0.5% each: ×1.647, 17.8 a second
-    expect(await perSecond()).toBe(2 + 17); // two tokens saved up while idle, then the rate
-    limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0' } }); // 90%: 16.0 a second, probes halved
-    expect(await perSecond()).toBe(16);
+    // Two tokens saved up while idle, then the rate; the 429 at its end: 90%, 16.0 a second, probes halved.
+    expect(await perSecond(refused)).toBe(2 + 17);
+    expect(await perSecond()).toBe(2 + 16);
     for (let i = 0; i < 100; i++) limit.observe(ok); // 0.25% each: ×1.284, 20.6 a second
-    limit.observe({ status: 429, headers: { 'x-ratelimit-reset': '0' } }); // 90%: 18.5 a second
+    expect(await perSecond(refused)).toBe(2 + 20); // then 90%: 18.5 a second
+    expect(await perSecond()).toBe(2 + 18);
+    // A 429 met while nothing was held back (none sent in the last second) is a passing refusal: the rate stays
+    // (only the tokens saved up go: the bucket is empty).
+    refused();
     expect(await perSecond()).toBe(18);
   });
 

@@ -133,6 +133,13 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     return rate === undefined || paceTokens >= 1 ? 0 : Math.ceil((1 - paceTokens) / rate);
   };
 
+  /** Requests admitted in the second before `now`. */
+  const sentInLastSecond = (now: number): number => {
+    let first = sent.length;
+    while (first > 0 && (sent[first - 1] as number) > now - 1_000) first--;
+    return sent.length - first;
+  };
+
   /** A concurrency slot, once no pause holds new calls. */
   const acquire = async (): Promise<void> => {
     let queued = false;
@@ -186,7 +193,10 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
     const now = options.now();
     const info: RateLimitInfo = parseRateLimit(headers);
     if (latencyMs !== undefined && status !== 429) {
-      roundTrip = roundTrip === undefined ? latencyMs : roundTrip * 0.875 + latencyMs * 0.125;
+      // One answer held back for seconds (a stalled server) must not make the pace crawl: a sample counts for at most
+      // four times the round trip so far.
+      const sample = roundTrip === undefined ? latencyMs : Math.min(latencyMs, 4 * roundTrip);
+      roundTrip = roundTrip === undefined ? sample : roundTrip * 0.875 + sample * 0.125;
     }
     if (status === 429) {
       // The calls in flight when the limit was hit answer 429 together: that is one signal, acted on once.
@@ -194,11 +204,16 @@ export function createAdaptiveLimit(options: AdaptiveLimitOptions): AdaptiveLimi
         if (info.remaining !== undefined || refillPerMs > 0) {
           // The headers describe the bucket: pacing by it follows below.
         } else if (learnedRate !== undefined) {
-          learnedRate *= RATE_BACKOFF;
-          probe = Math.max(MIN_PROBE, probe / 2);
+          // Only a 429 met while the pace held requests back says the pace is too fast: one met below it (a
+          // provider's passing refusal) must not wear the rate down 10% at a time.
+          if (sentInLastSecond(now) >= 0.8 * learnedRate * 1_000) {
+            learnedRate *= RATE_BACKOFF;
+            probe = Math.max(MIN_PROBE, probe / 2);
+          }
           [paceTokens, pacedAt] = [0, now]; // the provider's bucket is empty: nothing saved up goes at once
         } else if (roundTrip) {
-          learnedRate = (Math.max(active, 1) / roundTrip) * SLOW_START_BACKOFF;
+          const rate = Math.max(Math.max(active, 1) / roundTrip, sentInLastSecond(now) / 1_000);
+          learnedRate = rate * SLOW_START_BACKOFF;
           [paceTokens, pacedAt] = [0, now];
         } else limit = Math.max(1, limit / 2);
       }
