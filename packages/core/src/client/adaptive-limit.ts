@@ -56,8 +56,9 @@ const MIN_PROBE = 0.0005;
  * `x-ratelimit-*`) describe a bucket that refills continuously, as OpenAI's does: `reset` is the time until it is
  * full, so it refills at (limit − remaining) / reset, and requests take tokens from it. A provider that sends no such
  * headers on success (Together) is paced at a rate learned from its 429s: 60% of the slow start's rate (calls in
- * flight ÷ round trip) when the limit was first met, 90% of the paced rate at every later 429, probing upward while
- * calls succeed. Once requests are paced the rate holds them back, so concurrency keeps growing to `max`; only a 429
+ * flight ÷ round trip, or what was sent in the last second if more) when the limit was first met, 90% of the paced
+ * rate at every later 429 met while the pace held requests back (one met below it is a passing refusal), probing
+ * upward while calls succeed. Once requests are paced the rate holds them back, so concurrency keeps growing to `max`; only a 429
  * before any answer (no rate to learn from) halves it. A 429 holds every new request for its `Retry-After` (or
  * reset). Time comes from the injected clock and sleep, so its behaviour is deterministic under test.
  */
