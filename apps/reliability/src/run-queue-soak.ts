@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkFolder } from './__fixtures__/check-folder.ts';
 import { startForkedSandbox } from './forked-sandbox.ts';
+import { SOAK_PROMPTS } from './run-soak.ts';
 import { startSoakWorker, type SoakWorkerProcess } from './queue-soak-workers.ts';
 import type { QueueSoakWorkerConfig, WorkerEvent } from './queue-soak-worker.ts';
 
@@ -93,20 +94,9 @@ export const DEFAULT_QUEUE_SOAK_OPTIONS: QueueSoakOptions = {
   deadlineMs: 600_000,
 };
 
-const SUBJECTS = [
-  'a lighthouse at dusk',
-  'a red fox in fresh snow',
-  'isometric city block at night',
-  'a bowl of ramen, studio light',
-  'watercolour harbour with boats',
-  'a robot tending a bonsai tree',
-  'brutalist library interior',
-  'macro shot of a dew drop',
-];
-
 function promptRequest(i: number): ImageRequest {
   return {
-    prompt: `${SUBJECTS[i % SUBJECTS.length]}, study ${i + 1}`,
+    prompt: `${SOAK_PROMPTS[i % SOAK_PROMPTS.length]}, study ${i + 1}`,
     width: 64,
     height: 64,
     seed: i,

@@ -80,7 +80,8 @@ export interface SoakReport {
   pass: boolean;
 }
 
-const PROMPTS = [
+/** The prompts both soaks cycle through. */
+export const SOAK_PROMPTS = [
   'a lighthouse at dusk',
   'a red fox in fresh snow',
   'isometric city block at night',
@@ -93,7 +94,7 @@ const PROMPTS = [
 
 /** The i-th request of the soak: Together dialect at 64×64, a quarter OpenAI dialect (dall-e-2), about one in six by URL. */
 function requestFor(i: number): { dialect: 'together' | 'openai'; request: ImageRequest } {
-  const prompt = PROMPTS[i % PROMPTS.length]!;
+  const prompt = SOAK_PROMPTS[i % SOAK_PROMPTS.length]!;
   const responseFormat = i % 8 === 3 || i % 16 === 5 ? 'url' : 'base64';
   if (i % 4 === 1)
     return { dialect: 'openai', request: { prompt, model: 'dall-e-2', size: '256x256', responseFormat } };
